@@ -1,0 +1,37 @@
+"""Reads for the ledger's pages, scoped to what the user may see."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+
+from .filters import CustomerFilter
+from .models import Customer
+
+PAGE_SIZE = 50
+TAB_PAGE_SIZE = 20
+
+
+def customer_list(*, user, params):
+    """Return the filter (for the form) and the scoped, filtered customers."""
+    base = Customer.objects.visible_to(user).for_list()
+    customer_filter = CustomerFilter(params, queryset=base, user=user)
+    return customer_filter, customer_filter.qs
+
+
+def customer_get(*, user, pk: int) -> Customer:
+    return get_object_or_404(Customer.objects.visible_to(user).for_list(), pk=pk)
+
+
+def paginate(queryset, page, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def customer_contacts(customer):
+    return customer.contacts.all()
+
+
+def customer_deliveries(customer):
+    return customer.deliveries.select_related("product_model")
+
+
+def customer_interactions(customer):
+    return customer.interactions.select_related("contact", "handled_by")

@@ -1,0 +1,92 @@
+"""Every write to the customer ledger."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from aftersales.audit import record_change
+
+from .models import Contact, Customer, Delivery, Interaction
+from .permissions import can_edit
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def _changed(instance, data: dict) -> list[str]:
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, data[name])
+    return changed
+
+
+@transaction.atomic
+def customer_create(*, actor, **data) -> Customer:
+    """Open a customer file (建档). Sales staff without the all-customers right own it."""
+    _require(actor.has_perm("customers.add_customer"))
+    if not actor.has_perm("customers.view_all_customers"):
+        data["salesperson"] = actor
+    customer = Customer(**data)
+    customer.full_clean()
+    customer.save()
+    record_change(actor=actor, obj=customer, added=True)
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **data) -> Customer:
+    _require(can_edit(actor, customer))
+    if not actor.has_perm("customers.view_all_customers"):
+        data.pop("salesperson", None)  # sales staff cannot hand their customer to someone else
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    changed = _changed(customer, data)
+    if changed:
+        customer.full_clean()
+        customer.save()
+        record_change(actor=actor, obj=customer, fields=changed)
+    return customer
+
+
+@transaction.atomic
+def contact_save(*, actor, customer: Customer, contact: Contact | None = None, **data) -> Contact:
+    """Add a contact to a customer, or change one; one primary contact at most."""
+    adding = contact is None
+    _require(can_edit(actor, customer, "customers.add_contact" if adding else "customers.change_contact"))
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    contact = Contact(customer=customer) if adding else Contact.objects.select_for_update().get(pk=contact.pk)
+    changed = _changed(contact, data)
+    if contact.is_primary:
+        # Demote the previous primary first so the one-primary constraint holds.
+        Contact.objects.filter(customer=customer, is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
+    contact.full_clean()
+    contact.save()
+    record_change(actor=actor, obj=contact, added=adding, fields=changed)
+    return contact
+
+
+@transaction.atomic
+def delivery_save(*, actor, customer: Customer, delivery: Delivery | None = None, **data) -> Delivery:
+    """Record what was delivered; the warranty end follows from the model's period."""
+    adding = delivery is None
+    _require(can_edit(actor, customer, "customers.add_delivery" if adding else "customers.change_delivery"))
+    delivery = Delivery(customer=customer) if adding else Delivery.objects.select_for_update().get(pk=delivery.pk)
+    changed = _changed(delivery, data)
+    delivery.warranty_end = delivery.compute_warranty_end()
+    delivery.full_clean()
+    delivery.save()
+    record_change(actor=actor, obj=delivery, added=adding, fields=changed)
+    return delivery
+
+
+@transaction.atomic
+def interaction_log(*, actor, customer: Customer, **data) -> Interaction:
+    """Register a call, letter, visit, e-mail or online message from or to the customer."""
+    _require(can_edit(actor, customer, "customers.add_interaction"))
+    contact = data.get("contact")
+    if contact is not None and contact.customer_id != customer.pk:
+        raise PermissionDenied
+    interaction = Interaction(customer=customer, handled_by=actor, **data)
+    interaction.full_clean()
+    interaction.save()
+    return interaction
