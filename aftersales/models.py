@@ -10,6 +10,11 @@ class User(AbstractUser):
 
     department = models.CharField(_("department"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_department_head = models.BooleanField(
+        _("department head"),
+        default=False,
+        help_text=_("Receives resolution breaches and major complaints at once."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -35,3 +40,37 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(roles.LABELS[c]) for c in roles.ALL if c in self.role_codes()]
+
+
+class NumberSequence(models.Model):
+    """A counter per key (e.g. "TS-202611"), handed out under a row lock."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self):
+        return f"{self.key}: {self.last_value}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a holiday or a make-up working day."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (no work)")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), primary_key=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab  # noqa: F401  (used by later schedule entries)
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -155,6 +154,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -163,7 +163,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic task of the product, each with the reason it runs when it does.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Service clock: mark complaints at risk (75 %) or breached and e-mail, once each.
+    # Every minute, so an alert is at most a minute late; the sweep reads a partial index.
+    "complaints-sweep-service-levels": {
+        "task": "complaints.tasks.sweep_service_levels",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -172,3 +180,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 DEFAULT_WARRANTY_MONTHS = env.int("DEFAULT_WARRANTY_MONTHS", default=12)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,0 +1,11 @@
+from .complaint import (  # noqa: F401
+    ALERT_LABELS,
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    PausePeriod,
+    Severity,
+    SlaPolicy,
+    SlaStatus,
+)
+from .service import CaseSummary, FollowUp, ReturnRecord, ServiceVisit  # noqa: F401

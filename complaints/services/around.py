@@ -1,0 +1,163 @@
+"""Service visits, returns, follow-up calls and case summaries."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.permissions import can_see as can_see_customer
+
+from .. import rules
+from ..models import CaseSummary, Complaint, ComplaintEvent, FollowUp, ReturnRecord, ServiceVisit
+from .complaint import _event, _locked, complaint_reopen
+
+__all__ = [
+    "visit_save",
+    "visit_accept_internal",
+    "return_save",
+    "follow_up_log",
+    "case_summary_save",
+]
+
+
+def _check_complaint(actor, customer, complaint):
+    if complaint is not None:
+        if complaint.customer_id != customer.pk:
+            raise ValidationError(_("The complaint belongs to another customer."), code="customer")
+        if not rules.can_see(complaint, actor):
+            raise PermissionDenied
+    elif not can_see_customer(actor, customer):
+        raise PermissionDenied
+
+
+def _save(instance, data):
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, data[name])
+    instance.full_clean()
+    instance.save()
+    return changed
+
+
+@transaction.atomic
+def visit_save(*, actor, visit: ServiceVisit | None = None, **data) -> ServiceVisit:
+    """Dispatch an engineer (new visit) or record what was done on the visit."""
+    adding = visit is None
+    if not actor.has_perm("complaints.add_servicevisit" if adding else "complaints.change_servicevisit"):
+        raise PermissionDenied
+    if adding:
+        visit = ServiceVisit(dispatched_by=actor, customer=data.pop("customer"), complaint=data.pop("complaint", None))
+    else:
+        visit = ServiceVisit.objects.select_for_update().get(pk=visit.pk)
+        if visit.is_archived:
+            raise ValidationError(_("An accepted visit record is archived and cannot change."), code="archived")
+        data.pop("customer", None)
+        data.pop("complaint", None)
+    _check_complaint(actor, visit.customer, visit.complaint)
+    engineer = data.get("engineer")
+    if engineer is not None and not engineer.has_perm("complaints.handle_complaint"):
+        raise ValidationError(_("%(name)s is not an after-sales engineer."), params={"name": engineer}, code="engineer")
+    changed = _save(visit, data)
+    if visit.complaint_id:
+        note = _("%(engineer)s dispatched for %(date)s") % {
+            "engineer": visit.engineer,
+            "date": f"{timezone.localtime(visit.planned_start):%Y-%m-%d %H:%M}",
+        }
+        _event(
+            visit.complaint,
+            actor,
+            ComplaintEvent.Action.VISIT,
+            note if adding else _("Visit record updated: %(fields)s") % {"fields": ", ".join(changed)},
+        )
+    return visit
+
+
+@transaction.atomic
+def visit_accept_internal(*, actor, visit: ServiceVisit) -> ServiceVisit:
+    """Give the internal acceptance that archives a visit record."""
+    if not actor.has_perm("complaints.accept_servicevisit"):
+        raise PermissionDenied
+    visit = ServiceVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.is_archived:
+        raise ValidationError(_("This visit is already accepted."), code="accepted")
+    if not visit.actual_end or not visit.work_done.strip() or not visit.customer_acceptance_name.strip():
+        raise ValidationError(
+            _("Record the actual times, the work done and the customer's acceptance before accepting."),
+            code="incomplete",
+        )
+    visit.internal_accepted_by, visit.internal_accepted_at = actor, timezone.now()
+    visit.save(update_fields=["internal_accepted_by", "internal_accepted_at"])
+    return visit
+
+
+@transaction.atomic
+def return_save(*, actor, record: ReturnRecord | None = None, **data) -> ReturnRecord:
+    adding = record is None
+    if not actor.has_perm("complaints.add_returnrecord" if adding else "complaints.change_returnrecord"):
+        raise PermissionDenied
+    if adding:
+        record = ReturnRecord(recorded_by=actor, customer=data.pop("customer"), complaint=data.pop("complaint", None))
+        _check_complaint(actor, record.customer, record.complaint)
+    else:
+        record = ReturnRecord.objects.select_for_update().get(pk=record.pk)
+        data.pop("customer", None)
+        data.pop("complaint", None)
+    if (
+        data.get("received_on")
+        and data.get("requested_on", record.requested_on)
+        and data["received_on"] < data.get("requested_on", record.requested_on)
+    ):
+        raise ValidationError(_("The goods cannot arrive before the return was requested."), code="dates")
+    changed = _save(record, data)
+    if record.complaint_id:
+        note = _("Return recorded") if adding else _("Return updated: %(fields)s") % {"fields": ", ".join(changed)}
+        _event(record.complaint, actor, ComplaintEvent.Action.RETURN, note)
+    return record
+
+
+@transaction.atomic
+def follow_up_log(
+    *, actor, complaint: Complaint, satisfaction: int, remarks: str = "", contact_name: str = "", called_at=None
+) -> FollowUp:
+    """Record the follow-up call; an unsatisfied customer reopens the complaint."""
+    complaint = _locked(complaint)
+    if not actor.has_perm("complaints.add_followup") or not rules.can_see(complaint, actor):
+        raise PermissionDenied
+    if complaint.state != Complaint.State.CLOSED:
+        raise ValidationError(_("A follow-up call is made after the complaint is closed."), code="state")
+    follow_up = FollowUp(
+        complaint=complaint,
+        called_by=actor,
+        satisfaction=satisfaction,
+        remarks=remarks,
+        contact_name=contact_name,
+        called_at=called_at or timezone.now(),
+    )
+    follow_up.full_clean()
+    if follow_up.is_unsatisfied and not remarks.strip():
+        raise ValidationError(_("Write down why the customer is not satisfied."), code="remarks")
+    follow_up.reopened = follow_up.is_unsatisfied
+    follow_up.save()
+    _event(complaint, actor, ComplaintEvent.Action.FOLLOW_UP, f"{satisfaction}/5 {remarks}".strip())
+    if follow_up.reopened:
+        complaint_reopen(
+            actor=actor,
+            complaint=complaint,
+            reason=_("Follow-up: customer not satisfied (%(score)s/5). %(remarks)s")
+            % {"score": satisfaction, "remarks": remarks},
+        )
+    return follow_up
+
+
+@transaction.atomic
+def case_summary_save(*, actor, complaint: Complaint, **data) -> CaseSummary:
+    """Write or revise the knowledge-base entry of a closed complaint."""
+    if not actor.has_perm("complaints.add_casesummary") or not rules.can_see(complaint, actor):
+        raise PermissionDenied
+    summary = CaseSummary.objects.filter(complaint=complaint).first()
+    if summary is None:
+        summary = CaseSummary(
+            complaint=complaint, written_by=actor, product_model=complaint.product_model, category=complaint.category
+        )
+    _save(summary, data)
+    return summary
