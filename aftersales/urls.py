@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("customers/", include("customers.urls")),
+    path("complaints/", include("complaints.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""URLs of service visits, returns, follow-up calls and the knowledge base (included by urls.py)."""
+
+urlpatterns = []
