@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: one user per role, a logged-in client per role."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -60,9 +62,67 @@ def _english_off(settings):
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
     for item in items:
-        if "postgres" in item.keywords:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+        if _is_transactional(item):
+            # A transactional test empties every table when it ends, including the
+            # roles, tiers, SLA policies and calendar that migrations seed; restore them.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page(live_server, transactional_db):
+    """Return a Playwright page in the system's headless Chromium and the server's URL.
+
+    Skips when Chromium is not installed (`apt-get install chromium`); no browser is
+    ever downloaded.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page, live_server.url
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def browser_login(page, base_url, username, password="pass-1234"):
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -1,7 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -14,8 +14,6 @@ STORAGES = {
 }
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 # Tasks run in-process so a test sees their effect; brokers are exercised separately.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = True
