@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Q
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -17,22 +16,27 @@ class CustomerQuerySet(models.QuerySet):
     def search(self, text: str):
         """Match a code or name, a contact's phone or a delivered serial number.
 
-        Each branch is an indexed sub-select (code and phone prefix, serial prefix,
-        name substring on a trigram index in PostgreSQL), so the search stays fast on
-        a large ledger.
+        Each branch is an indexed lookup (code, phone and serial prefix; name substring
+        on a trigram index in PostgreSQL) and their ids are UNIONed before the ledger is
+        touched: an OR of sub-selects would scan every customer.
         """
-        from .models import Contact, Delivery
+        from .models import Contact, Customer, Delivery
 
         text = text.strip()
         if not text:
             return self
         upper = text.upper()
-        return self.filter(
-            Q(code__startswith=upper)
-            | Q(name__icontains=text)
-            | Q(pk__in=Contact.objects.filter(phone__startswith=text).values("customer_id"))
-            | Q(pk__in=Delivery.objects.filter(serial_number__startswith=upper).values("customer_id"))
+        ids = (
+            Customer.objects.filter(code__startswith=upper)
+            .order_by()
+            .values("pk")
+            .union(
+                Customer.objects.filter(name__icontains=text).order_by().values("pk"),
+                Contact.objects.filter(phone__startswith=text).order_by().values("customer_id"),
+                Delivery.objects.filter(serial_number__startswith=upper).order_by().values("customer_id"),
+            )
         )
+        return self.filter(pk__in=ids)
 
     def for_list(self):
         return self.select_related("tier", "salesperson")
