@@ -38,6 +38,7 @@ class SlaPolicy(models.Model):
     workday_start = models.TimeField(_("working day starts"), default="08:30")
     workday_end = models.TimeField(_("working day ends"), default="17:30")
     at_risk_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("at risk after (% of time used)"),
         default=75,
     )
@@ -295,6 +296,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         return not self.needs_gm_approval or self.gm_approved_at is not None
 
     def response_status(self, now=None) -> str:
+        if self.state == self.State.CANCELLED and self.first_responded_at is None:
+            return SlaStatus.NONE
         return _clock_status(
             self.first_responded_at, self.first_response_due_at, self.first_response_risk_at, self.paused_since, now
         )
@@ -318,12 +321,14 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
 
     def time_left(self, now=None) -> timedelta | None:
         """Return the time left before the next unmet deadline (negative when overdue)."""
+        if not self.is_open:
+            return None
         now = now or timezone.now()
         if self.paused_since:
             now = self.paused_since
         if self.first_responded_at is None and self.first_response_due_at:
             return self.first_response_due_at - now
-        if self.closed_at is None and self.resolution_due_at and self.is_open:
+        if self.closed_at is None and self.resolution_due_at:
             return self.resolution_due_at - now
         return None
 
@@ -367,6 +372,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     )
     def close(self):
         self.closed_at = timezone.now()
+        # The closing reply answers the customer when no first response was logged before.
+        if self.first_responded_at is None:
+            self.first_responded_at = self.closed_at
 
     @transition(
         field=state,
@@ -383,6 +391,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         self.reopen_count += 1
         self.manager_approved_by = self.manager_approved_at = None
         self.gm_approved_by = self.gm_approved_at = None
+        self.quality_approved_at = None  # a new disposal needs a new quality sheet approval
         self.acceptance_name, self.acceptance_date, self.acceptance_remarks = "", None, ""
 
 
