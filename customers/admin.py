@@ -1,0 +1,167 @@
+"""The ledger's admin for quality managers, with spreadsheet import and export."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from aftersales import spreadsheets
+
+from .models import Contact, Customer, CustomerTier, Delivery, Interaction, ProductModel
+from .resources import ContactResource, CustomerResource, DeliveryResource
+
+
+class LedgerImportExportAdmin(ImportExportModelAdmin):
+    """Import and export in xlsx or csv, every cell formula-safe, every file all-or-nothing.
+
+    The import and export buttons need the explicit ``import_<model>`` / ``export_<model>``
+    permissions (IMPORT_EXPORT_IMPORT_PERMISSION_CODE and ..._EXPORT_...).
+    """
+
+    formats = spreadsheets.FORMATS
+    # With a byte-order mark, Excel opens an exported csv as UTF-8 and shows the Chinese.
+    to_encoding = "utf-8-sig"
+    # The services that write each imported row also write its audit entry.
+    skip_admin_log = True
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As the library's own, but it keeps numbers, dates and booleans native for any
+        # binary format: the library only does so for its own classes, not our safe XLSX.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        native = file_format.is_binary()
+        data = self.get_data_for_export(request, queryset, force_native_type=native, **kwargs)
+        export_data = file_format.export_data(data)
+        if not native and kwargs.get("encoding"):
+            export_data = export_data.encode(kwargs["encoding"])
+        return export_data
+
+    def process_result(self, result, request):
+        # The confirm step imports the file again; if it no longer passes (a record
+        # changed meanwhile), the resource rolled everything back: say so, not "finished".
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _("Nothing was imported: the file no longer passes the checks. Upload it again to see why."),
+            )
+            info = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import", current_app=self.admin_site.name))
+        return super().process_result(result, request)
+
+
+class CustomerScopedAdmin(admin.ModelAdmin):
+    """Show only the records of customers the user may see (sales staff: their own)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("customers.view_all_customers"):
+            return queryset
+        return queryset.filter(customer__in=Customer.objects.visible_to(request.user))
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("name", "phone", "email", "gender", "birthday", "role", "is_primary")
+
+
+@admin.register(Customer)
+class CustomerAdmin(LedgerImportExportAdmin):
+    resource_classes = [CustomerResource]
+    list_display = ("code", "name", "tier", "industry", "region", "salesperson", "relationship", "is_active")
+    list_display_links = ("code", "name")
+    list_filter = (
+        "tier",
+        "industry",
+        "relationship",
+        "is_active",
+        ("salesperson", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("tier", "salesperson")
+    search_fields = ("code", "name", "contacts__phone", "deliveries__serial_number")
+    search_help_text = _("Code or name, a contact's phone or a delivered serial number.")
+    autocomplete_fields = ("salesperson",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The ledger's own search: indexed prefix look-ups in sub-selects, no duplicate rows.
+        return queryset.search(search_term), False
+
+
+@admin.register(Contact)
+class ContactAdmin(LedgerImportExportAdmin, CustomerScopedAdmin):
+    resource_classes = [ContactResource]
+    list_display = ("name", "customer", "phone", "email", "role", "is_primary")
+    list_filter = ("is_primary", "gender")
+    list_select_related = ("customer",)
+    search_fields = ("name", "^phone", "^customer__code", "customer__name")
+    autocomplete_fields = ("customer",)
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "warranty_months", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+
+
+@admin.register(CustomerTier)
+class CustomerTierAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "survey_weight", "sampling_ratio")
+    search_fields = ("code", "name")
+
+
+class WarrantyFilter(admin.SimpleListFilter):
+    title = _("warranty")
+    parameter_name = "warranty"
+
+    def lookups(self, request, model_admin):
+        return [("in", _("In warranty")), ("out", _("Out of warranty"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "in":
+            return queryset.in_warranty(today)
+        if self.value() == "out":
+            return queryset.out_of_warranty(today)
+        return queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(LedgerImportExportAdmin, CustomerScopedAdmin):
+    resource_classes = [DeliveryResource]
+    list_display = (
+        "product_model",
+        "serial_number",
+        "batch_number",
+        "customer",
+        "quantity",
+        "delivery_date",
+        "warranty_end",
+    )
+    list_filter = (WarrantyFilter, "product_model", "delivery_date")
+    list_select_related = ("customer", "product_model")
+    search_fields = ("^serial_number", "^batch_number", "^certificate_number", "^customer__code", "customer__name")
+    search_help_text = _("Serial, batch or certificate number, customer code or name.")
+    autocomplete_fields = ("customer", "product_model")
+    date_hierarchy = "delivery_date"
+    readonly_fields = ("warranty_end", "created_at")
+
+
+@admin.register(Interaction)
+class InteractionAdmin(CustomerScopedAdmin):
+    list_display = ("occurred_at", "customer", "kind", "direction", "contact", "handled_by", "follow_up_on")
+    list_filter = ("kind", "direction", ("handled_by", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("customer", "contact", "handled_by")
+    search_fields = ("^customer__code", "customer__name", "summary", "response")
+    autocomplete_fields = ("customer", "contact", "handled_by")
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("created_at",)

@@ -1,0 +1,489 @@
+"""Spreadsheet import and export of the ledger through the admin, and the admin's list pages."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+import tablib
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aftersales import roles
+from aftersales.spreadsheets import safe_cell, unescape_cell
+from customers.models import Contact, Customer, Delivery
+from customers.resources import CustomerResource, DeliveryResource
+
+from .factories import ContactFactory, CustomerFactory, DeliveryFactory, InteractionFactory, ProductModelFactory
+
+XLSX, CSV = "0", "1"  # indexes of aftersales.spreadsheets.FORMATS
+CUSTOMER_HEADERS = ["customer code", "name", "tier", "industry", "region", "responsible salesperson", "notes"]
+DELIVERY_HEADERS = ["customer code", "product model", "quantity", "serial number", "delivery date"]
+RISKY = ['=HYPERLINK("http://evil.example","点此")', "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def xlsx_file(rows, name="ledger.xlsx"):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def url(model, action):
+    return f"/admin/customers/{model}/{action}/"
+
+
+def upload(client, model, file, file_format=XLSX):
+    return client.post(url(model, "import"), {"format": file_format, "resource": "0", "import_file": file})
+
+
+def confirm(client, model, preview):
+    form = preview.context["confirm_form"]
+    return client.post(url(model, "process_import"), {name: form.initial[name] for name in form.fields})
+
+
+def export(client, model, resource, file_format):
+    fields = {f"{resource.__name__.lower()}_{name}": "on" for name in resource().get_export_order()}
+    return client.post(url(model, "export"), {"format": file_format, "resource": "0", **fields})
+
+
+def invalid_rows(response):
+    """Return {spreadsheet row number: all error messages of the row} from a dry run."""
+    result = response.context["result"]
+    return {row.number: " ".join(m for ms in row.error_dict.values() for m in ms) for row in result.invalid_rows}
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user(roles.QUALITY_CLERK, username="clerk", is_staff=True)
+
+
+@pytest.fixture
+def clerk_client(client_for, clerk):
+    """Return the clerk's client in English, the language the messages are asserted in."""
+    return in_english(client_for(clerk))
+
+
+@pytest.fixture
+def sales(make_user):
+    return make_user(roles.SALES, username="wang.li")
+
+
+# Whole-file problems
+
+
+@pytest.mark.parametrize(
+    "headers, expected",
+    [
+        (["name", "tier"], "Missing columns: customer code."),
+        (["customer code", "name", "colour"], "Unknown columns: colour."),
+        (["customer code", "name", "name"], "Column “name” appears twice."),
+    ],
+)
+def test_file_with_wrong_columns_is_refused_with_the_reason(clerk_client, headers, expected):
+    before = Customer.objects.count()
+    file = xlsx_file([headers, ["C1", "华东电力", "A"][: len(headers)]])
+
+    response = upload(clerk_client, "customer", file)
+
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert "The columns of this file are: customer code, name, tier" in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert not response.context["result"].rows  # no row is read when the columns are wrong
+    assert Customer.objects.count() == before
+
+
+def test_file_that_is_not_a_spreadsheet_is_refused(clerk_client):
+    response = upload(clerk_client, "customer", SimpleUploadedFile("ledger.xlsx", b"not a workbook"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"]
+    assert Customer.objects.count() == 0
+
+
+# Bad rows: every one reported by its spreadsheet row number, and nothing written
+
+
+def test_bad_customer_rows_are_each_reported_and_no_row_is_written(clerk_client, sales):
+    CustomerFactory(code="C900", name="老客户")
+    before = Customer.objects.count()
+    file = xlsx_file(
+        [
+            CUSTOMER_HEADERS,
+            ["C001", "华东电力", "A", "power", "江苏", "wang.li", ""],  # row 2: good
+            ["C002", "西北轨道", "Z", "rail", "陕西", "", ""],  # row 3: no tier Z
+            ["c001", "重复客户", "B", "", "", "", ""],  # row 4: C001 again, in other case
+            ["C003", "某化工", "B", "chemistry", "", "", ""],  # row 5: no such industry
+            ["C004", "某冶金", "B", "", "", "nobody", ""],  # row 6: no such user
+            ["C005", "", "B", "", "", "", ""],  # row 7: no name
+            ["C006", "好客户", "C", "Metallurgy", "", "", ""],  # row 8: good (label accepted)
+        ]
+    )
+
+    response = upload(clerk_client, "customer", file)
+
+    errors = invalid_rows(response)
+    assert sorted(errors) == [3, 4, 5, 6, 7]
+    assert "No customer tier has code “Z”." in errors[3]
+    assert "Row 2 of this file already has customer code “C001”." in errors[4]
+    assert "“chemistry” is not one of:" in errors[5]
+    assert "No user has username “nobody”." in errors[6]
+    assert "This field cannot be blank." in errors[7]
+    page = response.content.decode()
+    for number in errors:
+        assert f"<td>{number} </td>" in page
+    assert "Row 2 of this file already has customer code “C001”." in page
+    assert "confirm_form" not in response.context
+    assert Customer.objects.count() == before
+    assert not Customer.objects.filter(code__in=["C001", "C006"]).exists()
+
+
+def test_bad_delivery_rows_are_each_reported_and_no_row_is_written(clerk_client):
+    customer = CustomerFactory(code="C001")
+    ProductModelFactory(code="KX-001", warranty_months=24)
+    DeliveryFactory(customer=CustomerFactory(code="C777"), serial_number="SN-TAKEN")
+    before = Delivery.objects.count()
+    file = xlsx_file(
+        [
+            DELIVERY_HEADERS,
+            ["C001", "KX-001", 2, "SN-1", datetime.date(2026, 1, 15)],  # row 2: good
+            ["C001", "KX-001", 1, "SN-2", "2026-13-01"],  # row 3: no 13th month
+            ["C001", "KX-001", 1, "SN-3", "15/01/2026"],  # row 4: not YYYY-MM-DD
+            ["C001", "KX-999", 1, "SN-4", "2026-01-15"],  # row 5: unknown model
+            ["C001", "KX-001", 1, "sn-1", "2026-01-15"],  # row 6: SN-1 again
+            ["C001", "KX-001", 1, "SN-TAKEN", "2026-01-15"],  # row 7: another customer's unit
+            ["C001", "KX-001", "two", "SN-5", "2026-01-15"],  # row 8: not a number
+            ["C404", "KX-001", 1, "SN-6", "2026-01-15"],  # row 9: unknown customer
+            ["C001", "KX-001", 0, "SN-7", "2026-01-15"],  # row 10: quantity below 1
+            ["C001", "KX-001", 5, "", "2026-02-01"],  # row 11: good, a lot without serials
+        ]
+    )
+
+    response = upload(clerk_client, "delivery", file)
+
+    errors = invalid_rows(response)
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert "“2026-13-01” is not a date; write it as YYYY-MM-DD." in errors[3]
+    assert "“15/01/2026” is not a date" in errors[4]
+    assert "No product model has model “KX-999”." in errors[5]
+    assert "Row 2 of this file already has serial number “SN-1”." in errors[6]
+    assert "Serial number SN-TAKEN is already recorded for" in errors[7]
+    assert "“two” is not a whole number." in errors[8]
+    assert "No customer has customer code “C404”." in errors[9]
+    assert 10 in errors  # the model's quantity >= 1 constraint
+    assert Delivery.objects.count() == before
+    assert not customer.deliveries.exists()
+
+
+def test_bad_contact_rows_are_each_reported_and_no_row_is_written(clerk_client):
+    CustomerFactory(code="C001")
+    headers = ["customer code", "name", "phone", "gender", "birthday", "primary contact"]
+    file = xlsx_file(
+        [
+            headers,
+            ["C001", "张伟", "13900000001", "M", "1980-05-01", 1],  # row 2: good
+            ["C001", "李娜", "13900000002", "F", "", 1],  # row 3: a second primary for C001
+            ["C001", "张伟", "13900000003", "M", "", 0],  # row 4: 张伟 again
+            ["C001", "赵六", "", "X", "", "maybe"],  # row 5: bad gender and yes/no
+            ["C404", "钱七", "", "", "", 0],  # row 6: unknown customer
+        ]
+    )
+
+    response = upload(clerk_client, "contact", file)
+
+    errors = invalid_rows(response)
+    assert sorted(errors) == [3, 4, 5, 6]
+    assert "Row 2 of this file already names the primary contact of customer C001." in errors[3]
+    assert "Row 2 of this file already has customer code / name “C001 / 张伟”." in errors[4]
+    assert "“X” is not one of: Male, Female." in errors[5]
+    assert "“maybe” is not yes or no" in errors[5]
+    assert "No customer has customer code “C404”." in errors[6]
+    assert Contact.objects.count() == 0
+
+
+# Good files: the dry run previews, the confirm writes
+
+
+def test_good_customer_file_is_previewed_then_written_on_confirm(clerk_client, clerk, sales):
+    existing = CustomerFactory(code="C900", name="旧名称")
+    file = xlsx_file(
+        [
+            CUSTOMER_HEADERS,
+            [" c001 ", "华东电力", "A", "power", "江苏", "wang.li", "+86 重点客户"],
+            ["C900", "新名称", "B", "", "", "", ""],
+            [None] * len(CUSTOMER_HEADERS),  # an empty line at the end is skipped
+        ]
+    )
+
+    preview = upload(clerk_client, "customer", file)
+
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.valid_rows()] == ["new", "update", "skip"]
+    assert "confirm_form" in preview.context
+    assert not Customer.objects.filter(code="C001").exists()  # the preview writes nothing
+
+    response = confirm(clerk_client, "customer", preview)
+
+    assert response.status_code == 302
+    created = Customer.objects.get(code="C001")
+    assert (created.name, created.tier_id, created.industry, created.salesperson) == ("华东电力", "A", "power", sales)
+    assert created.notes == "+86 重点客户"
+    existing.refresh_from_db()
+    assert (existing.name, existing.tier_id) == ("新名称", "B")
+    # One audit entry per written row, by the services, none from the admin on top.
+    assert LogEntry.objects.filter(user=clerk).count() == 2
+
+
+def test_good_delivery_file_is_written_with_its_warranty_end(clerk_client):
+    customer = CustomerFactory(code="C001")
+    ProductModelFactory(code="KX-001", warranty_months=24)
+    file = xlsx_file(
+        [
+            DELIVERY_HEADERS,
+            ["c001", "KX-001", 2, "sn-1", datetime.datetime(2026, 1, 15)],
+            ["C001", "KX-001", "", "", "2026/02/01"],
+        ]
+    )
+
+    preview = upload(clerk_client, "delivery", file)
+    confirm(clerk_client, "delivery", preview)
+
+    unit, lot = customer.deliveries.order_by("delivery_date")
+    assert (unit.serial_number, unit.quantity, unit.delivery_date) == ("SN-1", 2, datetime.date(2026, 1, 15))
+    assert unit.warranty_end == datetime.date(2028, 1, 14)
+    assert (lot.serial_number, lot.quantity, lot.delivery_date) == ("", 1, datetime.date(2026, 2, 1))
+
+
+def test_new_primary_contact_takes_over_from_the_previous_one(clerk_client):
+    customer = CustomerFactory(code="C001")
+    old = ContactFactory(customer=customer, name="老王", is_primary=True)
+    file = xlsx_file([["customer code", "name", "phone", "primary contact"], ["C001", "小李", 13900000009, "是"]])
+
+    confirm(clerk_client, "contact", upload(clerk_client, "contact", file))
+
+    old.refresh_from_db()
+    assert not old.is_primary
+    new = customer.contacts.get(is_primary=True)
+    assert (new.name, new.phone) == ("小李", "13900000009")  # a phone typed as a number keeps its digits
+
+
+def test_resource_import_with_one_bad_row_writes_no_row(clerk):
+    # Not a dry run: the resource itself rolls back every row when one is invalid.
+    dataset = tablib.Dataset(["C001", "好客户"], ["C002", ""], headers=["customer code", "name"])
+
+    result = CustomerResource().import_data(dataset, dry_run=False, user=clerk)
+
+    assert [row.number for row in result.invalid_rows] == [3]
+    assert not Customer.objects.exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_confirm_writes_nothing_when_the_file_no_longer_passes(clerk_client):
+    CustomerFactory(code="C001")
+    ProductModelFactory(code="KX-001")
+    file = xlsx_file(
+        [DELIVERY_HEADERS, ["C001", "KX-001", 1, "SN-1", "2026-01-15"], ["C001", "KX-001", 1, "SN-2", "2026-01-16"]]
+    )
+    preview = upload(clerk_client, "delivery", file)
+    assert "confirm_form" in preview.context
+    # Meanwhile someone records SN-2 for another customer.
+    DeliveryFactory(customer=CustomerFactory(code="C777"), serial_number="SN-2")
+
+    response = confirm(clerk_client, "delivery", preview)
+
+    assert response.status_code == 302 and response.url == url("delivery", "import")
+    assert not Delivery.objects.filter(serial_number="SN-1").exists()
+
+
+@pytest.mark.parametrize("file_format, name", [(XLSX, "back.xlsx"), (CSV, "back.csv")])
+def test_exported_file_imports_back_unchanged(clerk_client, sales, file_format, name):
+    CustomerFactory(code="C001", name="华东电力", salesperson=sales, notes="+86 重点", industry="rail")
+    exported = export(clerk_client, "customer", CustomerResource, file_format).content
+
+    preview = upload(clerk_client, "customer", SimpleUploadedFile(name, exported), file_format)
+
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["update"]
+    confirm(clerk_client, "customer", preview)
+    customer = Customer.objects.get(code="C001")
+    assert (customer.notes, customer.industry, customer.salesperson) == ("+86 重点", "rail", sales)
+
+
+def test_import_accepts_the_headers_of_a_file_exported_in_another_language(client_for, clerk):
+    CustomerFactory(code="C001", name="华东电力")
+    english_client = in_english(client_for(clerk))
+    chinese = export(client_for(clerk), "customer", CustomerResource, XLSX).content  # the default language
+    english = export(english_client, "customer", CustomerResource, XLSX).content
+    assert headers_of(chinese) != headers_of(english)
+
+    preview = upload(english_client, "customer", SimpleUploadedFile("zh.xlsx", chinese))
+
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["update"]
+
+
+def headers_of(xlsx_bytes):
+    return next(openpyxl.load_workbook(io.BytesIO(xlsx_bytes)).active.iter_rows(values_only=True))
+
+
+# Exports are formula-safe
+
+
+@pytest.fixture
+def risky_customers():
+    CustomerFactory(code="C000", name=RISKY[0], notes="plain")
+    for number, text in enumerate(RISKY[1:], start=1):
+        CustomerFactory(code=f"C00{number}", name=f"客户{number}", notes=text)
+
+
+def test_xlsx_export_neutralises_formulae(clerk_client, risky_customers):
+    DeliveryFactory(quantity=3, customer=Customer.objects.get(code="C001"))
+    response = export(clerk_client, "customer", CustomerResource, XLSX)
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    headers = rows[0]
+    by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
+    assert by_code["C000"]["name"] == "'" + RISKY[0]
+    for number, text in enumerate(RISKY[1:], start=1):
+        assert by_code[f"C00{number}"]["notes"].startswith("'" + text[0].replace("\r", "\n"))
+    assert by_code["C000"]["notes"] == "plain"
+    assert by_code["C000"]["active"] is True  # booleans stay booleans, not the text "True"
+
+    sheet = openpyxl.load_workbook(io.BytesIO(export(clerk_client, "delivery", DeliveryResource, XLSX).content)).active
+    row = dict(zip(*sheet.iter_rows(values_only=True), strict=True))
+    assert row["quantity"] == 3  # numbers stay numbers
+    assert row["delivery date"] == datetime.datetime(2026, 1, 15)  # and dates dates
+
+
+def test_csv_export_neutralises_formulae(clerk_client, risky_customers):
+    response = export(clerk_client, "customer", CustomerResource, CSV)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    by_code = {row["customer code"]: row for row in rows}
+    assert by_code["C000"]["name"] == "'" + RISKY[0]
+    for number, text in enumerate(RISKY[1:], start=1):
+        assert by_code[f"C00{number}"]["notes"] == "'" + text
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_safe_cell_quotes_risky_text_once_and_import_unquotes_it(text):
+    assert safe_cell(text) == "'" + text
+    assert safe_cell(safe_cell(text)) == "'" + text
+    assert unescape_cell(safe_cell(text)) == text
+
+
+@pytest.mark.parametrize("value", [-5, -1.5, 0, None, True, datetime.date(2026, 1, 1), "plain", "'quoted", "a=b"])
+def test_safe_cell_leaves_numbers_dates_and_plain_text_alone(value):
+    assert safe_cell(value) == value
+
+
+# Permissions
+
+
+def test_staff_without_import_or_export_permission_is_refused(client_for, make_user):
+    engineer = make_user(roles.QUALITY_ENGINEER, username="engineer", is_staff=True)  # reads the ledger only
+    client = client_for(engineer)
+
+    page = client.get("/admin/customers/customer/")
+    assert page.status_code == 200
+    assert url("customer", "import") not in page.content.decode()
+    assert url("customer", "export") not in page.content.decode()
+    assert client.get(url("customer", "import")).status_code == 403
+    assert upload(client, "customer", xlsx_file([CUSTOMER_HEADERS])).status_code == 403
+    assert client.post(url("customer", "process_import"), {"format": XLSX}).status_code == 403
+    assert export(client, "customer", CustomerResource, XLSX).status_code == 403
+
+
+def test_export_permission_alone_does_not_allow_import(client_for, make_user):
+    deputy = make_user(roles.QUALITY_DEPUTY, username="deputy", is_staff=True)
+    client = client_for(deputy)
+    CustomerFactory(code="C001")
+
+    page = client.get("/admin/customers/customer/").content.decode()
+    assert url("customer", "export") in page and url("customer", "import") not in page
+    assert export(client, "customer", CustomerResource, CSV).status_code == 200
+    assert client.get(url("delivery", "import")).status_code == 403
+
+
+def test_clerk_sees_import_and_export_buttons(clerk_client):
+    page = clerk_client.get("/admin/customers/customer/").content.decode()
+
+    assert url("customer", "import") in page and url("customer", "export") in page
+
+
+# Admin pages
+
+
+def _ledger_rows(count, user):
+    for _ in range(count):
+        customer = CustomerFactory(salesperson=user)
+        contact = ContactFactory(customer=customer)
+        DeliveryFactory(customer=customer)
+        InteractionFactory(customer=customer, contact=contact, handled_by=user)
+
+
+@pytest.mark.parametrize("model", ["customer", "contact", "delivery", "interaction", "productmodel", "customertier"])
+def test_admin_list_page_queries_do_not_grow_with_rows(make_user, client_for, model):
+    superuser = make_user(username="root", is_staff=True, is_superuser=True)
+    client = client_for(superuser)
+    counts = []
+    for rows in (1, 5):
+        _ledger_rows(rows, superuser)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/admin/customers/{model}/").status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_admin_search_finds_a_customer_by_contact_phone_or_serial_number(clerk_client):
+    customer = CustomerFactory(code="C001", name="华东电力")
+    ContactFactory(customer=customer, phone="13912345678")
+    DeliveryFactory(customer=customer, serial_number="SN20260001")
+    CustomerFactory(code="C002", name="西北轨道")
+
+    for term in ("1391234", "sn2026", "华东", "c00"):
+        found = clerk_client.get("/admin/customers/customer/", {"q": term}).context["cl"].result_list
+        assert customer in found, term
+    found = clerk_client.get("/admin/customers/customer/", {"q": "1391234"}).context["cl"].result_list
+    assert list(found) == [customer]
+
+
+def test_staff_salesperson_sees_only_own_customers_in_admin(client_for, make_user):
+    seller = make_user(roles.SALES, username="seller", is_staff=True)
+    own, other = CustomerFactory(salesperson=seller), CustomerFactory()
+    ContactFactory(customer=own), ContactFactory(customer=other)
+
+    client = client_for(seller)
+
+    assert list(client.get("/admin/customers/customer/").context["cl"].result_list) == [own]
+    assert {c.customer for c in client.get("/admin/customers/contact/").context["cl"].result_list} == {own}
+    assert client.get(f"/admin/customers/customer/{other.pk}/change/").status_code == 302  # "does not exist"
+
+
+def test_customer_and_delivery_pages_show_contacts_inline_and_warranty_end_read_only(clerk_client):
+    delivery = DeliveryFactory(product_model=ProductModelFactory(warranty_months=12))
+    ContactFactory(customer=delivery.customer, name="张伟")
+
+    customer_page = clerk_client.get(f"/admin/customers/customer/{delivery.customer.pk}/change/")
+    delivery_page = clerk_client.get(f"/admin/customers/delivery/{delivery.pk}/change/")
+
+    assert "张伟" in customer_page.content.decode()
+    assert 'name="warranty_end"' not in delivery_page.content.decode()
+    assert "warranty_end" in delivery_page.context["adminform"].readonly_fields
+    assert clerk_client.get("/admin/customers/delivery/add/").status_code == 200
