@@ -1,0 +1,549 @@
+"""The complaints admin for quality managers.
+
+A complaint's stage, clock and signatures are read-only here: stages move only through
+the admin actions below, which call the same services as the pages, so the role checks,
+the timeline and the e-mails are the same. Nothing is deleted.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .exports import complaints_xlsx_response
+from .models import (
+    Attachment,
+    CaseSummary,
+    Complaint,
+    ComplaintEvent,
+    FollowUp,
+    PausePeriod,
+    ReturnRecord,
+    ServiceVisit,
+    Severity,
+    SlaPolicy,
+    SlaStatus,
+)
+
+SLA_COLOURS = {"danger": "#dc3545", "warning": "#b58100", "primary": "#0d6efd", "success": "#198754"}
+
+
+class ReadOnlyAdminMixin:
+    """A record kept as it was written: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ComplaintEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ComplaintEvent
+    fields = readonly_fields = ("at", "actor", "action", "from_state", "to_state", "note_display")
+    extra = 0
+    verbose_name_plural = gettext_lazy("timeline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_display(self, event):
+        return event.note_display
+
+
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Attachment
+    fields = readonly_fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class SlaListFilter(admin.SimpleListFilter):
+    title = gettext_lazy("service level")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        statuses = [SlaStatus.BREACHED, SlaStatus.AT_RISK, SlaStatus.PAUSED, SlaStatus.MET]
+        return [(status, SlaStatus.LABELS[status]) for status in statuses]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.lookups(request, None)):
+            return queryset.with_sla(self.value(), timezone.now())
+        return queryset
+
+
+class ComplaintActionForm(ActionForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={"size": 40, "placeholder": gettext_lazy("needed to send back, cancel or reopen")}
+        ),
+    )
+
+
+# What a correction in the admin may change: the intake details. The stage, the clock,
+# the analysis and the signatures change only through the services.
+EDITABLE_FIELDS = (
+    "channel",
+    "contact",
+    "category",
+    "title",
+    "description",
+    "delivery",
+    "product_model",
+    "batch_number",
+    "serial_number",
+    "delivery_date",
+)
+
+
+class ComplaintAdminForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = EDITABLE_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        for name in ("contact", "delivery"):
+            related = data.get(name)
+            if related is not None and related.customer_id != self.instance.customer_id:
+                self.add_error(name, _("This belongs to another customer."))
+        return data
+
+
+FORM_RELATED = (
+    "customer",
+    "assignee",
+    "contact",
+    "delivery__product_model",
+    "product_model",
+    "received_by",
+    "manager_approved_by",
+    "gm_approved_by",
+)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    form = ComplaintAdminForm
+    action_form = ComplaintActionForm
+    list_display = ("number", "state", "severity", "customer", "assignee", "received_at", "sla_badge")
+    list_filter = ("state", "severity", SlaListFilter, "channel", "responsibility", "received_at")
+    list_select_related = ("customer", "assignee")
+    search_fields = ("^number", "^serial_number", "^customer__code", "customer__name")
+    search_help_text = gettext_lazy("Number, serial number, customer code or name.")
+    autocomplete_fields = ("contact", "delivery", "product_model")
+    inlines = [ComplaintEventInline, AttachmentInline]
+    actions = [
+        "start_analysis",
+        "submit_for_approval",
+        "sign_approval",
+        "send_back",
+        "cancel",
+        "reopen",
+        "export_selected",
+    ]
+    fieldsets = (
+        (None, {"fields": ("number", "state", "sla_badge", "severity", "customer", "contact", "channel")}),
+        (gettext_lazy("Complaint"), {"fields": ("category", "title", "description", "received_at", "received_by")}),
+        (
+            gettext_lazy("Product"),
+            {"fields": ("delivery", "product_model", "batch_number", "serial_number", "delivery_date")},
+        ),
+        (
+            gettext_lazy("Analysis"),
+            {
+                "fields": (
+                    "assignee",
+                    "responsibility",
+                    "responsibility_reason",
+                    "disposal",
+                    "disposal_plan",
+                    "warranty_status",
+                    ("quote_parts", "quote_labour", "quote_travel"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Approval"),
+            {
+                "fields": (
+                    ("manager_approved_by", "manager_approved_at"),
+                    ("gm_approved_by", "gm_approved_at"),
+                    "quality_approved_at",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Service clock"),
+            {
+                "fields": (
+                    ("first_response_due_at", "first_responded_at"),
+                    ("resolution_due_at", "closed_at"),
+                    ("paused_since", "pause_reason", "paused_total"),
+                    ("promised_resolution_date", "promised_timetable"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Closing"),
+            {
+                "fields": (
+                    ("acceptance_name", "acceptance_date"),
+                    "acceptance_remarks",
+                    "reply_to_customer",
+                    "cancel_reason",
+                    "reopen_count",
+                )
+            },
+        ),
+        (gettext_lazy("Record"), {"fields": (("created_at", "updated_at"),)}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = flatten_fieldsets(self.fieldsets)
+        return [name for name in shown if name not in EDITABLE_FIELDS]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Return the complaint with every row its form shows, in one query."""
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        queryset = self.get_queryset(request).select_related(*FORM_RELATED)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def get_search_results(self, request, queryset, search_term):
+        # The ledger's own search: indexed prefix look-ups, no duplicate rows.
+        return queryset.search(search_term), False
+
+    def has_add_permission(self, request):
+        return False  # complaints are received on the complaint pages, which number them
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("complaints.export_complaint")
+
+    def has_handle_permission(self, request):
+        return request.user.has_perm("complaints.handle_complaint")
+
+    def has_approve_permission(self, request):
+        user = request.user
+        return user.has_perm("complaints.approve_complaint") or user.has_perm("complaints.approve_major_complaint")
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("complaints.cancel_complaint")
+
+    def has_reopen_permission(self, request):
+        user = request.user
+        return user.has_perm("complaints.handle_complaint") or user.has_perm("complaints.close_complaint")
+
+    @admin.display(description=gettext_lazy("service level"))
+    def sla_badge(self, complaint):
+        status = complaint.sla_status()
+        colour = SLA_COLOURS.get(SlaStatus.COLOURS[status], "#6c757d")
+        return format_html('<strong style="color: {};">{}</strong>', colour, SlaStatus.LABELS[status])
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            labels = ", ".join(str(form.fields[name].label) for name in form.changed_data)
+            ComplaintEvent.objects.create(
+                complaint=obj,
+                actor=request.user,
+                action=ComplaintEvent.Action.UPDATED,
+                note=_("Corrected in the admin: %(fields)s") % {"fields": labels},
+            )
+
+    # --- transitions: each row through its service, each failure named ---------------
+
+    def _run(self, request, queryset, step, **kwargs):
+        """Call ``step(actor=..., complaint=..., **kwargs)`` per row and report each outcome."""
+        done = []
+        for complaint in queryset.order_by("received_at", "pk"):
+            try:
+                step(actor=request.user, complaint=complaint, **kwargs)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(number)s: you may not take this step on this complaint.") % {"number": complaint.number},
+                    messages.ERROR,
+                )
+            except ValidationError as error:
+                self.message_user(request, f"{complaint.number}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done.append(complaint.number)
+        if done:
+            action = request.POST.get("action", "")
+            label = self.get_actions(request).get(action, (None, None, action))[2]
+            text = _("%(action)s – done for %(numbers)s.") % {"action": label, "numbers": ", ".join(done)}
+            self.message_user(request, text, messages.SUCCESS)
+
+    def _reason(self, request) -> str:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(
+                request,
+                _("Write the reason in the “Reason” box next to the action, then run it again."),
+                messages.ERROR,
+            )
+        return reason
+
+    @admin.action(description=gettext_lazy("Start analysis"), permissions=["handle"])
+    def start_analysis(self, request, queryset):
+        self._run(request, queryset, services.complaint_start_analysis)
+
+    @admin.action(description=gettext_lazy("Submit for approval"), permissions=["handle"])
+    def submit_for_approval(self, request, queryset):
+        self._run(request, queryset, services.complaint_submit_for_approval)
+
+    @admin.action(description=gettext_lazy("Sign the approval of the disposal"), permissions=["approve"])
+    def sign_approval(self, request, queryset):
+        self._run(request, queryset, services.complaint_sign_approval)
+
+    @admin.action(description=gettext_lazy("Send back to analysis (give the reason)"), permissions=["approve"])
+    def send_back(self, request, queryset):
+        if reason := self._reason(request):
+            self._run(request, queryset, services.complaint_send_back, reason=reason)
+
+    @admin.action(description=gettext_lazy("Cancel (give the reason)"), permissions=["cancel"])
+    def cancel(self, request, queryset):
+        if reason := self._reason(request):
+            self._run(request, queryset, services.complaint_cancel, reason=reason)
+
+    @admin.action(description=gettext_lazy("Reopen (give the reason)"), permissions=["reopen"])
+    def reopen(self, request, queryset):
+        if reason := self._reason(request):
+            self._run(request, queryset, services.complaint_reopen, reason=reason)
+
+    # --- export ------------------------------------------------------------------------
+
+    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["export"])
+    def export_selected(self, request, queryset):
+        return complaints_xlsx_response(queryset, _export_filename())
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="complaints_complaint_export"), *super().get_urls()]
+
+    def export_view(self, request):
+        """Export every complaint the changelist shows with the current filters and search."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist") + "?e=1")
+        return complaints_xlsx_response(changelist.get_queryset(request), _export_filename())
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_export_permission": self.has_export_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+def _export_filename() -> str:
+    return f"complaints-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "severity",
+        "first_response_hours",
+        "resolution_hours",
+        "mode",
+        "workday_start",
+        "workday_end",
+        "at_risk_percent",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("severity", "first_response_hours", "resolution_hours", "at_risk_percent"),
+                "description": gettext_lazy(
+                    "Changes apply to complaints received from now on; open complaints keep the deadlines "
+                    "set when they were received."
+                ),
+            },
+        ),
+        (gettext_lazy("Clock"), {"fields": ("mode", ("workday_start", "workday_end"))}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("severity",) if obj else ()
+
+    def has_add_permission(self, request):
+        missing = SlaPolicy.objects.count() < len(Severity.choices)
+        return missing and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(internal_accepted_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(ServiceVisit)
+class ServiceVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("planned_start", "customer", "complaint", "engineer", "kind", "result", "is_archived")
+    list_filter = ("kind", "result", ArchivedFilter, "planned_start")
+    list_select_related = ("customer", "complaint", "engineer")
+    search_fields = ("^customer__code", "customer__name", "^complaint__number", "place")
+    date_hierarchy = "planned_start"
+    actions = ["accept_internal"]
+
+    @admin.display(boolean=True, description=gettext_lazy("archived"))
+    def is_archived(self, visit):
+        return visit.is_archived
+
+    def has_accept_permission(self, request):
+        return request.user.has_perm("complaints.accept_servicevisit")
+
+    @admin.action(description=gettext_lazy("Give the internal acceptance (archive)"), permissions=["accept"])
+    def accept_internal(self, request, queryset):
+        for visit in queryset:
+            try:
+                services.visit_accept_internal(actor=request.user, visit=visit)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else _("not allowed")
+                self.message_user(request, f"{visit}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(visit)s: accepted and archived.") % {"visit": visit})
+
+
+RETURN_FIELDS = (
+    "serial_number",
+    "batch_number",
+    "quantity",
+    "reason",
+    "decision",
+    "outcome",
+    "requested_on",
+    "received_on",
+    "closed_on",
+    "notes",
+)
+
+
+class ReturnRecordAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReturnRecord
+        fields = RETURN_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        requested, received = data.get("requested_on"), data.get("received_on")
+        if requested and received and received < requested:
+            self.add_error("received_on", _("The goods cannot arrive before the return was requested."))
+        return data
+
+
+@admin.register(ReturnRecord)
+class ReturnRecordAdmin(admin.ModelAdmin):
+    """The returns list; the quality clerk records the decision and what became of the goods."""
+
+    form = ReturnRecordAdminForm
+    list_display = ("requested_on", "customer", "product_model", "quantity", "decision", "outcome", "complaint")
+    list_filter = ("decision", "outcome", "requested_on")
+    list_select_related = ("customer", "product_model", "complaint")
+    search_fields = ("^customer__code", "customer__name", "^serial_number", "^batch_number", "^complaint__number")
+    date_hierarchy = "requested_on"
+    fields = (
+        "customer",
+        "complaint",
+        "product_model",
+        ("serial_number", "batch_number"),
+        "quantity",
+        "reason",
+        "decision",
+        "outcome",
+        ("requested_on", "received_on", "closed_on"),
+        "notes",
+        "recorded_by",
+        "created_at",
+    )
+    readonly_fields = ("customer", "complaint", "product_model", "recorded_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # returns are recorded from the complaint or the returns page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in RETURN_FIELDS if name in form.cleaned_data}
+        services.return_save(actor=request.user, record=obj, **data)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("called_at", "complaint", "contact_name", "satisfaction", "reopened", "called_by")
+    list_filter = ("satisfaction", "reopened", "called_at")
+    list_select_related = ("complaint", "called_by")
+    search_fields = ("^complaint__number", "contact_name", "remarks")
+    date_hierarchy = "called_at"
+
+
+@admin.register(CaseSummary)
+class CaseSummaryAdmin(admin.ModelAdmin):
+    """The knowledge base: summaries are written on the complaint pages and may be revised here."""
+
+    list_display = ("complaint", "product_model", "category", "keywords", "written_by", "written_at")
+    list_filter = ("category", ("product_model", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("complaint", "product_model", "written_by")
+    search_fields = ("^complaint__number", "problem", "cause", "solution", "keywords")
+    fields = ("complaint", "product_model", "category", "problem", "cause", "solution", "keywords", "written_by")
+    readonly_fields = ("complaint", "written_by")
+    autocomplete_fields = ("product_model",)
+    CHANGEABLE = ("product_model", "category", "problem", "cause", "solution", "keywords")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.CHANGEABLE if name in form.cleaned_data}
+        services.case_summary_save(actor=request.user, complaint=obj.complaint, **data)
+
+
+@admin.register(PausePeriod)
+class PausePeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("complaint", "started_at", "ended_at", "reason", "started_by")
+    list_select_related = ("complaint", "started_by")
+    search_fields = ("^complaint__number", "reason")
+    date_hierarchy = "started_at"
