@@ -1,4 +1,5 @@
 """Shared set-up for the benchmark scripts: Django on the scratch database, timing."""
+
 import os
 import statistics
 import sys
