@@ -101,12 +101,19 @@ class Customer(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
-        self.code = self.code.strip().upper()
-        self.name = self.name.strip()
+        self.normalise()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("customers:detail", args=[self.pk])
+
+    def clean(self):
+        # Normalise here too, so that full_clean's uniqueness check sees the stored code.
+        self.normalise()
+
+    def normalise(self):
+        self.code = self.code.strip().upper()
+        self.name = self.name.strip()
 
 
 class Contact(models.Model):
@@ -209,10 +216,17 @@ class Delivery(models.Model):
         return f"{self.product_model.code} {self.serial_number or self.batch_number}".strip()
 
     def save(self, *args, **kwargs):
-        self.serial_number = self.serial_number.strip().upper()
-        self.batch_number = self.batch_number.strip().upper()
+        self.normalise()
         self.warranty_end = self.compute_warranty_end()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Normalise here too, so that full_clean's serial number constraint sees the stored value.
+        self.normalise()
+
+    def normalise(self):
+        self.serial_number = self.serial_number.strip().upper()
+        self.batch_number = self.batch_number.strip().upper()
 
     def compute_warranty_end(self) -> date:
         """Return the last day of warranty: delivery date plus the model's period."""

@@ -15,7 +15,12 @@ def _require(condition: bool) -> None:
 
 
 def _changed(instance, data: dict) -> list[str]:
-    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    """Set ``data`` on ``instance``; return the names of the fields whose value changed."""
+    if instance._state.adding:
+        # A new row has no related objects to compare yet (reading them would raise).
+        changed = list(data)
+    else:
+        changed = [name for name, value in data.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, data[name])
     return changed
@@ -53,6 +58,7 @@ def contact_save(*, actor, customer: Customer, contact: Contact | None = None, *
     """Add a contact to a customer, or change one; one primary contact at most."""
     adding = contact is None
     _require(can_edit(actor, customer, "customers.add_contact" if adding else "customers.change_contact"))
+    _require(adding or contact.customer_id == customer.pk)
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
     contact = Contact(customer=customer) if adding else Contact.objects.select_for_update().get(pk=contact.pk)
     changed = _changed(contact, data)
@@ -70,6 +76,7 @@ def delivery_save(*, actor, customer: Customer, delivery: Delivery | None = None
     """Record what was delivered; the warranty end follows from the model's period."""
     adding = delivery is None
     _require(can_edit(actor, customer, "customers.add_delivery" if adding else "customers.change_delivery"))
+    _require(adding or delivery.customer_id == customer.pk)
     delivery = Delivery(customer=customer) if adding else Delivery.objects.select_for_update().get(pk=delivery.pk)
     changed = _changed(delivery, data)
     delivery.warranty_end = delivery.compute_warranty_end()

@@ -57,7 +57,8 @@ def customer_edit(request, pk):
 def customer_detail(request, pk):
     customer = selectors.customer_get(user=request.user, pk=pk)
     tabs = customer_tabs(request.user)
-    active = request.GET.get("tab") or tabs[0].key
+    keys = [tab.key for tab in tabs]
+    active = request.GET.get("tab") if request.GET.get("tab") in keys else next(iter(keys), None)
     context = {
         "customer": customer,
         "tabs": tabs,
@@ -80,6 +81,7 @@ def _tab(request, pk, template, rows, **extra):
 
 @login_required
 @view_required
+@permission_required("customers.view_contact", raise_exception=True)
 def contacts_tab(request, pk):
     return _tab(
         request, pk, "customers/tabs/contacts.html", selectors.customer_contacts, edit_perm="customers.change_contact"
@@ -88,6 +90,7 @@ def contacts_tab(request, pk):
 
 @login_required
 @view_required
+@permission_required("customers.view_delivery", raise_exception=True)
 def deliveries_tab(request, pk):
     return _tab(
         request,
@@ -100,6 +103,7 @@ def deliveries_tab(request, pk):
 
 @login_required
 @view_required
+@permission_required("customers.view_interaction", raise_exception=True)
 def interactions_tab(request, pk):
     return _tab(
         request,

@@ -12,4 +12,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="zh_CN")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     department = "售后服务部"
-    password = factory.PostGenerationMethodCall("set_password", "pass-1234")
+    password = factory.django.Password("pass-1234")
