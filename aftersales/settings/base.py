@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -170,6 +171,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.sweep_service_levels",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Quality chain: chase overdue department tasks and CAPA actions, announce actions due
+    # within three days and verifications due. Once a day before the working day starts;
+    # each reminder is claimed per record and day, so a rerun sends nothing twice.
+    "quality-daily-reminders": {
+        "task": "quality.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

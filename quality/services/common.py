@@ -1,0 +1,46 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+
+def notify(kind: str, object_id: int, **extra) -> None:
+    """Queue one quality e-mail for after the commit."""
+    from ..tasks import send_quality_email
+
+    send_quality_email.delay_on_commit(kind, object_id, **extra)
+
+
+def run_transition(instance, name: str, actor, *, check_permission: bool = True) -> str:
+    """Check stage, role and conditions of transition ``name``, run it, return the old state."""
+    method = getattr(instance, name)
+    if not can_proceed(method, check_conditions=False):
+        raise ValidationError(
+            _("%(record)s is %(state)s; this step is not possible now."),
+            params={"record": instance.number, "state": instance.get_state_display()},
+            code="state",
+        )
+    if check_permission and not method._django_fsm.has_transition_perm(instance, instance.state, actor):
+        raise PermissionDenied
+    if not can_proceed(method):
+        raise ValidationError(_("The conditions for this step are not met yet."), code="conditions")
+    before = instance.state
+    method()
+    return before
+
+
+def may(instance, name: str, user) -> bool:
+    """Return whether the stage allows transition ``name`` and ``user`` holds its role."""
+    method = getattr(instance, name)
+    return can_proceed(method, check_conditions=False) and method._django_fsm.has_transition_perm(
+        instance, instance.state, user
+    )
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def require_text(value: str, message) -> None:
+    if not (value or "").strip():
+        raise ValidationError(message, code="required")
