@@ -20,5 +20,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("customers/", include("customers.urls")),
     path("complaints/", include("complaints.urls")),
+    path("quality/", include("quality.urls")),
     path("admin/", admin.site.urls),
 ]
