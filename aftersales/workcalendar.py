@@ -94,7 +94,7 @@ def seed_from_holidays(years: list[int]) -> int:
 
     created = 0
     for year in years:
-        cn = holidays.China(years=year)
+        cn = holidays.China(years=year, language="zh_CN")
         for day, name in cn.items():
             _row, made = CalendarDay.objects.get_or_create(
                 date=day, defaults={"kind": CalendarDay.Kind.HOLIDAY, "name": name}

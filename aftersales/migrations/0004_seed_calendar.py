@@ -8,7 +8,7 @@ def seed(apps, schema_editor):
 
     CalendarDay = apps.get_model("aftersales", "CalendarDay")
     for year in range(2024, 2028):
-        cn = holidays.China(years=year)
+        cn = holidays.China(years=year, language="zh_CN")
         for day, name in cn.items():
             CalendarDay.objects.get_or_create(date=day, defaults={"kind": "holiday", "name": name})
         for day in cn.weekend_workdays:

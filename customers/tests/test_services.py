@@ -66,12 +66,16 @@ def test_sales_cannot_change_another_salespersons_customer(ledger):
         services.interaction_log(actor=ledger.sales, customer=ledger.others_customer, summary="来电")
 
 
-def test_sales_cannot_record_deliveries(ledger):
+def test_sales_record_deliveries_of_their_own_customers_only(ledger):
     product_model = ProductModelFactory()
 
+    delivery = services.delivery_save(
+        actor=ledger.sales, customer=ledger.customer, product_model=product_model, delivery_date=DELIVERED
+    )
+    assert delivery.customer == ledger.customer
     with pytest.raises(PermissionDenied):
         services.delivery_save(
-            actor=ledger.sales, customer=ledger.customer, product_model=product_model, delivery_date=DELIVERED
+            actor=ledger.sales, customer=ledger.others_customer, product_model=product_model, delivery_date=DELIVERED
         )
 
 
