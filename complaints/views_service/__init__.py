@@ -1,0 +1,23 @@
+"""Pages around a complaint: service visits, returns, follow-up calls, knowledge base, customer tabs."""
+
+from django.core.exceptions import ValidationError
+
+from customers.selectors import paginate
+
+__all__ = ["add_service_errors", "list_context"]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def list_context(request, filterset, rows, per_page) -> dict:
+    """Return what a filtered, paginated list page needs: the filter, the page and the query."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"filter": filterset, "page": paginate(rows, request.GET.get("page"), per_page), "query": query.urlencode()}
