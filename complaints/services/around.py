@@ -31,7 +31,8 @@ def _check_complaint(actor, customer, complaint):
 
 
 def _save(instance, data):
-    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    # A new row has every given field changed; reading an unset required FK would raise.
+    changed = [name for name, value in data.items() if instance._state.adding or getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, data[name])
     instance.full_clean()
