@@ -142,7 +142,10 @@ class Contact(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["customer"], condition=Q(is_primary=True), name="one_primary_contact_per_customer"
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="one_primary_contact_per_customer",
+                violation_error_message=_("A customer has one primary contact."),
             ),
         ]
 
@@ -206,9 +209,16 @@ class Delivery(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["serial_number"], condition=~Q(serial_number=""), name="unique_delivery_serial_number"
+                fields=["serial_number"],
+                condition=~Q(serial_number=""),
+                name="unique_delivery_serial_number",
+                violation_error_message=_("This serial number is already recorded."),
             ),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="delivery_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1),
+                name="delivery_quantity_positive",
+                violation_error_message=_("The quantity must be at least 1."),
+            ),
         ]
         indexes = [models.Index(fields=["customer", "-delivery_date"], name="delivery_customer_date")]
 
