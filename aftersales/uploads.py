@@ -48,7 +48,8 @@ def check_upload(upload) -> str:
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    if magics and not any(head.startswith(m) for m in magics):
+    # A WebP file is a RIFF container like WAV and AVI: its format tag follows the size.
+    if (magics and not any(head.startswith(m) for m in magics)) or (ext == ".webp" and head[8:12] != b"WEBP"):
         raise ValidationError(
             _("%(name)s does not look like a %(ext)s file."),
             params={"name": name, "ext": ext[1:].upper()},

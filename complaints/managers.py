@@ -30,7 +30,9 @@ class ComplaintQuerySet(models.QuerySet):
         )
 
     def responding_breached(self, now):
-        return self.filter(first_responded_at__isnull=True, paused_since__isnull=True, first_response_due_at__lt=now)
+        return self.open().filter(
+            first_responded_at__isnull=True, paused_since__isnull=True, first_response_due_at__lt=now
+        )
 
     def resolution_breached(self, now):
         return self.filter(closed_at__isnull=True, paused_since__isnull=True, resolution_due_at__lt=now).open()
@@ -51,7 +53,12 @@ class ComplaintQuerySet(models.QuerySet):
         """Filter by the clock status shown in lists: at_risk, breached, met or running."""
         if status == "breached":
             return self.filter(
-                Q(first_responded_at__isnull=True, first_response_due_at__lt=now, paused_since__isnull=True)
+                Q(
+                    first_responded_at__isnull=True,
+                    first_response_due_at__lt=now,
+                    paused_since__isnull=True,
+                    state__in=self.model.OPEN_STATES,
+                )
                 | Q(first_responded_at__gt=models.F("first_response_due_at"))
                 | Q(
                     closed_at__isnull=True,

@@ -37,7 +37,10 @@ def can_send_back(complaint, user) -> bool:
 
 
 def can_close(complaint, user) -> bool:
-    return user.has_perm("complaints.close_complaint") and can_see(complaint, user)
+    """Sales close their customers' complaints; after-sales staff only those they may handle."""
+    if not (user.has_perm("complaints.close_complaint") and can_see(complaint, user)):
+        return False
+    return not user.has_perm("complaints.handle_complaint") or can_handle(complaint, user)
 
 
 def can_cancel(complaint, user) -> bool:

@@ -70,7 +70,8 @@ def _event(complaint, actor, action, note="", from_state="", to_state="", at=Non
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("customer").get(pk=complaint.pk)
+    # Lock the complaint only, not the customer joined in: a customer's other complaints go on.
+    return Complaint.objects.select_for_update(of=("self",)).select_related("customer").get(pk=complaint.pk)
 
 
 def _require_see(actor, complaint) -> None:
@@ -216,19 +217,28 @@ def complaint_start_analysis(*, actor, complaint: Complaint, note: str = "") -> 
     locked = _locked(complaint)
     if locked.assignee_id is None and actor.has_perm("complaints.handle_complaint"):
         locked.assignee = actor
-        locked.save(update_fields=["assignee"])
+        locked.save(update_fields=["assignee", "updated_at"])
     return _move(actor, locked, "start_analysis", note)
 
 
 @transaction.atomic
 def complaint_submit_for_approval(*, actor, complaint: Complaint, note: str = "") -> Complaint:
     locked = _locked(complaint)
-    if locked.state == Complaint.State.ANALYSING and not rules.analysis_complete(locked):
+    if (
+        locked.state == Complaint.State.ANALYSING
+        and rules.can_handle(locked, actor)
+        and not rules.analysis_complete(locked)
+    ):
         raise ValidationError(
             _("Before submitting, record the responsibility with its reasoning and the proposed disposal."),
             code="analysis",
         )
-    return _move(actor, locked, "submit_for_approval", note)
+    complaint = _move(actor, locked, "submit_for_approval", note)
+    if complaint.approvals_complete():
+        # The quality sheet was approved while the analysis was still open: nothing to wait for.
+        complaint = _move(actor, complaint, "approve", _("The quality information sheet is already approved."))
+        _notify("approved", complaint)
+    return complaint
 
 
 @transaction.atomic
@@ -259,7 +269,7 @@ def complaint_sign_approval(*, actor, complaint: Complaint, note: str = "") -> C
     ):
         complaint.gm_approved_by, complaint.gm_approved_at = actor, now
         role = _("general manager")
-    elif actor.has_perm("complaints.approve_complaint") or actor.has_perm("complaints.approve_major_complaint"):
+    elif rules.can_sign_approval(complaint, actor):
         raise ValidationError(_("This approval has already been signed."), code="signed")
     else:
         raise PermissionDenied
@@ -312,6 +322,10 @@ def complaint_close(
         )
     if acceptance_date > timezone.localdate():
         raise ValidationError(_("The acceptance date cannot be in the future."), code="acceptance_date")
+    complaint = _locked(complaint)
+    if complaint.paused_since and complaint.state == Complaint.State.RECTIFYING:
+        # The customer's acceptance ends the wait; the paused time must not count against the team.
+        _end_pause(actor, complaint, _("Clock resumed on closing."))
     return _move(
         actor,
         complaint,
@@ -329,6 +343,9 @@ def complaint_cancel(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """Cancel a duplicate or a non-complaint; it is kept, never deleted."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for cancelling."), code="reason")
+    complaint = _locked(complaint)
+    if complaint.paused_since and complaint.is_open:
+        _end_pause(actor, complaint, _("Clock resumed on cancelling."))
     return _move(actor, complaint, "cancel", reason, cancel_reason=reason)
 
 
@@ -367,6 +384,12 @@ def complaint_resume(*, actor, complaint: Complaint, note: str = "") -> Complain
         raise PermissionDenied
     if not complaint.paused_since:
         raise ValidationError(_("The clock is not paused."), code="state")
+    _end_pause(actor, complaint, note)
+    return complaint
+
+
+def _end_pause(actor, complaint: Complaint, note: str) -> None:
+    """Restart the clock of the locked ``complaint``; pending deadlines move later by the paused time."""
     now = timezone.now()
     policy = clock.policy_for(complaint.severity)
     paused = clock.paused_duration(policy, complaint.paused_since, now)
@@ -380,7 +403,6 @@ def complaint_resume(*, actor, complaint: Complaint, note: str = "") -> Complain
     complaint.save()
     PausePeriod.objects.filter(complaint=complaint, ended_at__isnull=True).update(ended_at=now)
     _event(complaint, actor, ComplaintEvent.Action.RESUMED, note, at=now)
-    return complaint
 
 
 @transaction.atomic
