@@ -69,7 +69,9 @@ def pytest_collection_modifyitems(config, items):
         if _is_transactional(item):
             # A transactional test empties every table when it ends, including the
             # roles, tiers, SLA policies and calendar that migrations seed; restore them.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 def _is_transactional(item) -> bool:

@@ -49,6 +49,16 @@ def resolution_breached(complaint):
     return _send("complaint_resolution_breached", complaint, list(_heads()))
 
 
+def for_approval(complaint):
+    """Ask for the signatures a customer-caused disposal needs (the GM's too when major)."""
+    if complaint.responsibility == complaint.Responsibility.COMPANY:
+        return 0  # a company-caused complaint is approved through its quality sheet
+    recipients = list(_managers())
+    if complaint.needs_gm_approval:
+        recipients += list(get_user_model().objects.filter(is_active=True, groups__name=roles.GENERAL_MANAGER))
+    return _send("complaint_for_approval", complaint, recipients)
+
+
 def sent_back(complaint, reason):
     return _send("complaint_sent_back", complaint, _assignee_or_managers(complaint), reason=reason)
 
@@ -68,6 +78,7 @@ MESSAGES = {
     "response_breached": response_breached,
     "resolution_at_risk": resolution_at_risk,
     "resolution_breached": resolution_breached,
+    "for_approval": for_approval,
     "sent_back": sent_back,
     "approved": approved,
     "reopened": reopened,

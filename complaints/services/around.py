@@ -100,6 +100,10 @@ def return_save(*, actor, record: ReturnRecord | None = None, **data) -> ReturnR
         record = ReturnRecord(recorded_by=actor, customer=data.pop("customer"), complaint=data.pop("complaint", None))
         _check_complaint(actor, record.customer, record.complaint)
     else:
+        from ..selectors_service import returns_visible_to
+
+        if not returns_visible_to(actor).filter(pk=record.pk).exists():
+            raise PermissionDenied
         record = ReturnRecord.objects.select_for_update().get(pk=record.pk)
         data.pop("customer", None)
         data.pop("complaint", None)

@@ -238,6 +238,8 @@ def complaint_submit_for_approval(*, actor, complaint: Complaint, note: str = ""
         # The quality sheet was approved while the analysis was still open: nothing to wait for.
         complaint = _move(actor, complaint, "approve", _("The quality information sheet is already approved."))
         _notify("approved", complaint)
+    else:
+        _notify("for_approval", complaint)
     return complaint
 
 

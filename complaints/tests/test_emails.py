@@ -55,6 +55,7 @@ def _recipients(people, name):
         "resolution_breached": heads,
         "sent_back": (people.engineer,),
         "approved": (people.engineer,),
+        "for_approval": (*managers, people.gm),
         "reopened": (people.engineer, *managers),
     }[name]
 
@@ -68,6 +69,7 @@ SUBJECTS = {
     "resolution_breached": "Resolution overdue",
     "sent_back": "sent back to analysis",
     "approved": "Disposal approved",
+    "for_approval": "Approval needed",
     "reopened": "reopened",
 }
 RESPONSE_DEADLINE = {"major_received", "assigned", "response_at_risk", "response_breached"}

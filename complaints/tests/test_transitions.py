@@ -533,7 +533,7 @@ def test_every_step_writes_who_when_from_to_and_why(
 # step, the messages it queues
 MAIL_CASES = [
     ("start_analysis", "engineer", {"state": S.RECEIVED}, []),
-    ("submit_for_approval", "engineer", {"state": S.ANALYSING}, []),
+    ("submit_for_approval", "engineer", {"state": S.ANALYSING}, ["for_approval"]),
     ("sign_general", "manager", {"state": S.AWAITING_APPROVAL}, ["approved"]),
     ("send_back_general", "manager", {"state": S.AWAITING_APPROVAL}, ["sent_back"]),
     ("close", "sales", {"state": S.RECTIFYING}, []),
@@ -554,8 +554,10 @@ def test_mail_is_queued_for_after_the_commit_only(
     for callback in callbacks:
         callback()
     assert len(mailoutbox) == len(kinds)
-    for message in mailoutbox:
-        assert people.engineer.email in message.to
+    for kind, message in zip(kinds, mailoutbox, strict=True):
+        # Approval requests go to the approvers; every other message to the assignee.
+        expected = people.manager if kind == "for_approval" else people.engineer
+        assert expected.email in message.to
 
 
 def test_nothing_is_sent_when_the_step_fails(make_complaint, people, mailoutbox, django_capture_on_commit_callbacks):
