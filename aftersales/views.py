@@ -1,8 +1,24 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+# Those who have complaint work waiting for them: handlers, approvers, and sales staff
+# who answer and close their customers' complaints.
+COMPLAINT_WORK_PERMS = (
+    "complaints.handle_complaint",
+    "complaints.approve_complaint",
+    "complaints.approve_major_complaint",
+    "complaints.close_complaint",
+)
+
 
 @login_required
 def home(request):
-    """Show the user's start page: their roles and the work areas they may open."""
-    return render(request, "home.html")
+    """Show the user's start page: their roles, the work areas they may open and their queue."""
+    context = {}
+    user = request.user
+    if user.has_perm("complaints.view_complaint") and any(user.has_perm(p) for p in COMPLAINT_WORK_PERMS):
+        # The start page looks across apps, like the URLconf; the import stays local to it.
+        from complaints.selectors import my_work_counts
+
+        context["work_counts"] = my_work_counts(user=user)
+    return render(request, "home.html", context)

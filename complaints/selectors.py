@@ -1,0 +1,187 @@
+"""Reads for the complaint pages, scoped to what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .filters import ComplaintFilter
+from .models import Complaint, Severity
+
+PAGE_SIZE = 50
+TAB_PAGE_SIZE = 20
+OPEN = Complaint.OPEN_STATES
+
+
+def complaint_list(*, user, filters):
+    """Return the filter (for the form) and the scoped, filtered complaints, newest first."""
+    base = Complaint.objects.visible_to(user).for_list()
+    complaint_filter = ComplaintFilter(filters, queryset=base, user=user)
+    return complaint_filter, complaint_filter.qs
+
+
+def complaint_get(*, user, number: str) -> Complaint:
+    """Return the complaint with everything its detail page shows in one row, or 404."""
+    queryset = Complaint.objects.visible_to(user).select_related(
+        "customer",
+        "customer__salesperson",
+        "contact",
+        "delivery",
+        "product_model",
+        "received_by",
+        "assignee",
+        "manager_approved_by",
+        "gm_approved_by",
+        "case_summary",
+    )
+    return get_object_or_404(queryset, number=number)
+
+
+@dataclass(frozen=True)
+class ComplaintRecords:
+    events: list
+    attachments: list
+    visits: list
+    returns: list
+    follow_ups: list
+
+
+def complaint_records(complaint: Complaint) -> ComplaintRecords:
+    """Return the rows hanging off a complaint, one query each."""
+    return ComplaintRecords(
+        events=list(complaint.events.select_related("actor")),
+        attachments=list(complaint.attachments.select_related("uploaded_by")),
+        visits=list(complaint.visits.select_related("engineer")),
+        returns=list(complaint.returns.select_related("product_model")),
+        follow_ups=list(complaint.follow_ups.select_related("called_by")),
+    )
+
+
+def _signature_wanted(user) -> Q | None:
+    """Return the complaints waiting for this user's approval signature, if they sign any."""
+    awaiting = Q(state=Complaint.State.AWAITING_APPROVAL, responsibility=Complaint.Responsibility.CUSTOMER)
+    wanted = None
+    if user.has_perm("complaints.approve_complaint"):
+        wanted = awaiting & Q(manager_approved_at__isnull=True)
+    if user.has_perm("complaints.approve_major_complaint"):
+        gm = awaiting & Q(severity=Severity.MAJOR, gm_approved_at__isnull=True)
+        wanted = gm if wanted is None else wanted | gm
+    return wanted
+
+
+def _my_work_q(user) -> Q:
+    """Return the condition of "my work" for this user's roles.
+
+    Handlers get what is assigned to them; managers also what nobody holds yet; those
+    who sign approvals what waits for their signature; sales staff, who answer their
+    own customers, what still needs the first reply or the closing.
+    """
+    condition = Q(assignee=user, state__in=OPEN)
+    if user.has_perm("complaints.approve_complaint"):
+        condition |= Q(assignee__isnull=True, state__in=OPEN)
+    signature = _signature_wanted(user)
+    if signature is not None:
+        condition |= signature
+    if user.has_perm("complaints.close_complaint") and not user.has_perm("complaints.handle_complaint"):
+        condition |= Q(customer__salesperson=user) & (
+            Q(state__in=OPEN, first_responded_at__isnull=True) | Q(state=Complaint.State.RECTIFYING)
+        )
+    return condition
+
+
+def _my_work_rows(user):
+    # Every branch is an open complaint; saying so once lets the state index narrow first.
+    return Complaint.objects.visible_to(user).open().filter(_my_work_q(user))
+
+
+def my_work(*, user):
+    """Return the user's queue of open complaints, the most urgent deadline first."""
+    return _my_work_rows(user).for_list().order_by("resolution_due_at", "id")
+
+
+def _breached(now) -> Q:
+    return Q(paused_since__isnull=True) & (
+        Q(first_responded_at__isnull=True, first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)
+    )
+
+
+def _at_risk(now) -> Q:
+    risky = Q(first_responded_at__isnull=True, first_response_risk_at__lte=now) | Q(resolution_risk_at__lte=now)
+    return Q(paused_since__isnull=True) & risky & ~_breached(now)
+
+
+def my_work_counts(*, user, now=None) -> dict:
+    """Count the user's queue for the start page in one aggregate query."""
+    now = now or timezone.now()
+    counts = {
+        "total": Count("pk"),
+        "mine": Count("pk", filter=Q(assignee=user)),
+        "breached": Count("pk", filter=_breached(now)),
+        "at_risk": Count("pk", filter=_at_risk(now)),
+    }
+    if user.has_perm("complaints.approve_complaint"):
+        counts["unassigned"] = Count("pk", filter=Q(assignee__isnull=True))
+    signature = _signature_wanted(user)
+    if signature is not None:
+        counts["to_sign"] = Count("pk", filter=signature)
+    return _my_work_rows(user).aggregate(**counts)
+
+
+def customer_complaints(*, user, customer):
+    """Return the complaints of one customer for its page's tab, newest first."""
+    return Complaint.objects.visible_to(user).filter(customer=customer).select_related("assignee", "product_model")
+
+
+class NextPage:
+    """A page of rows that knows whether another follows without counting the whole table.
+
+    It fetches one row more than it shows: on a million complaints a ``COUNT(*)`` per
+    page costs more than the page itself.
+    """
+
+    def __init__(self, rows: list, number: int, per_page: int):
+        self.number = number
+        self.per_page = per_page
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = number > 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.object_list)
+
+
+MAX_PAGE = 10_000
+
+
+def paginate(queryset, page, per_page: int = PAGE_SIZE) -> NextPage:
+    """Return page ``page`` (1-based; anything else means the first) of ``queryset``."""
+    try:
+        number = min(max(int(page), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    return NextPage(list(queryset[offset : offset + per_page + 1]), number, per_page)

@@ -1,0 +1,100 @@
+"""What the complaint pages share: service-level badges and turning service errors into form errors."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Complaint, SlaStatus
+
+view_required = permission_required("complaints.view_complaint", raise_exception=True)
+add_required = permission_required("complaints.add_complaint", raise_exception=True)
+
+# Codes of the services' ValidationErrors and the form field each belongs to.
+FIELD_BY_CODE = {
+    "file_type": ("attachments", "files"),
+    "file_size": ("attachments", "files"),
+    "file_empty": ("attachments", "files"),
+    "file_content": ("attachments", "files"),
+    "delivery": ("serial_number",),
+    "received_at": ("received_at",),
+    "reply": ("reply",),
+    "reason": ("reason",),
+    "timetable": ("timetable",),
+    "date": ("promised_date",),
+    "acceptance_date": ("acceptance_date",),
+    "assignee": ("assignee",),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    status: str
+    label: str
+    colour: str
+
+    @classmethod
+    def of(cls, status: str) -> "Badge":
+        return cls(status, str(SlaStatus.LABELS[status]), SlaStatus.COLOURS[status])
+
+
+@dataclass(frozen=True)
+class Sla:
+    """A complaint's service levels as the pages show them."""
+
+    overall: Badge
+    response: Badge
+    resolution: Badge
+    time_left: str
+    overdue: bool
+
+
+def duration_text(delta: timedelta) -> str:
+    seconds = int(abs(delta.total_seconds()))
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes = seconds // 60
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def sla_of(complaint: Complaint, now) -> Sla:
+    left = complaint.time_left(now) if complaint.is_open else None
+    if left is None:
+        text = ""
+    elif left < timedelta(0):
+        text = _("%(time)s overdue") % {"time": duration_text(left)}
+    else:
+        text = _("%(time)s left") % {"time": duration_text(left)}
+    return Sla(
+        overall=Badge.of(complaint.sla_status(now)),
+        response=Badge.of(complaint.response_status(now)),
+        resolution=Badge.of(complaint.resolution_status(now)),
+        time_left=text,
+        overdue=left is not None and left < timedelta(0),
+    )
+
+
+def with_sla(complaints, now=None):
+    """Attach ``.sla`` to each complaint (computed from the row alone) and return them."""
+    now = now or timezone.now()
+    for complaint in complaints:
+        complaint.sla = sla_of(complaint, now)
+    return complaints
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: on its field where one matches, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for item in error.error_list:
+        fields = [name for name in FIELD_BY_CODE.get(item.code, ()) if name in form.fields]
+        form.add_error(fields[0] if fields else None, item)

@@ -1,0 +1,46 @@
+"""The complaint list, the "my work" queue and the customer page's complaints tab."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from customers.selectors import customer_get
+
+from .. import selectors
+from .common import view_required, with_sla
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@view_required
+def complaint_list(request):
+    complaint_filter, complaints = selectors.complaint_list(user=request.user, filters=request.GET)
+    page = selectors.paginate(complaints, request.GET.get("page"))
+    with_sla(page.object_list)
+    context = {"filter": complaint_filter, "page": page, "query": _query_without_page(request)}
+    template = "complaints/_table.html" if request.htmx else "complaints/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@view_required
+def my_work(request):
+    page = selectors.paginate(selectors.my_work(user=request.user), request.GET.get("page"))
+    with_sla(page.object_list)
+    context = {"page": page, "counts": selectors.my_work_counts(user=request.user), "query": ""}
+    return render(request, "complaints/my_work.html", context)
+
+
+@login_required
+@view_required
+def customer_complaints(request, pk):
+    """Return the complaints tab of the customer page (an htmx partial)."""
+    customer = customer_get(user=request.user, pk=pk)
+    rows = selectors.customer_complaints(user=request.user, customer=customer)
+    page = selectors.paginate(rows, request.GET.get("page"), selectors.TAB_PAGE_SIZE)
+    with_sla(page.object_list)
+    return render(request, "complaints/tabs/customer_complaints.html", {"customer": customer, "page": page})
