@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import rules, selectors
 from ..forms import ACTION_FORMS
+from ..knowledge import similar_cases
 from ..models import Complaint
+from ..panels import panel_templates
 from ..services import available_actions
 from .common import sla_of, view_required
 
@@ -66,7 +68,10 @@ def render_detail(request, complaint: Complaint, *, bound=None, status: int = 20
         "records": records,
         "panels": _panels(request, complaint, bound),
         "case_summary": _case_summary(complaint),
+        "extra_panels": panel_templates(),
     }
+    if complaint.state in (Complaint.State.RECEIVED, Complaint.State.ANALYSING):
+        context["similar_cases"] = similar_cases(complaint, user=request.user)
     return render(request, "complaints/detail.html", context, status=status)
 
 
