@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = _("Quality chain")
+
+    def ready(self):
+        from complaints.panels import register_panel
+
+        # The complaint page shows its quality sheet, or the button that raises one.
+        register_panel("quality/_complaint_panel.html", order=10)
