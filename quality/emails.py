@@ -62,6 +62,10 @@ def sheet_closed(sheet: QualitySheet):
     people = [sheet.raised_by]
     if sheet.customer_id and sheet.customer.salesperson:
         people.append(sheet.customer.salesperson)
+    # A shared sheet answers complaints of other customers too; their salespeople tell them.
+    for link in sheet.complaint_links.select_related("complaint__customer__salesperson"):
+        if link.complaint.customer.salesperson:
+            people.append(link.complaint.customer.salesperson)
     return _send("quality_sheet_closed", people, sheet=sheet)
 
 

@@ -71,6 +71,8 @@ def capa_update_plan(*, actor, action: CapaAction, planned_action: str, due_date
     if action.state != CapaAction.State.OPEN:
         raise ValidationError(_("Only an open action's plan can change."), code="state")
     require_text(planned_action, _("Describe the planned action."))
+    if due_date is not None and due_date != action.due_date and due_date < timezone.localdate():
+        raise ValidationError(_("The due date is in the past."), code="due_date")
     previous = action.planned_action
     action.planned_action, action.due_date = planned_action, due_date
     action.full_clean(exclude=["state"])
@@ -92,6 +94,8 @@ def capa_add_check(*, actor, action: CapaAction, finding: str, checked_on=None) 
     require(actor.has_perm("quality.add_capacheck"))
     require_text(finding, _("Write what the check found."))
     action = _locked(action)
+    if action.state not in (CapaAction.State.OPEN, CapaAction.State.COMPLETED):
+        raise ValidationError(_("A closed or cancelled action is no longer tracked."), code="state")
     checked_on = checked_on or timezone.localdate()
     if checked_on > timezone.localdate():
         raise ValidationError(_("A check cannot be dated in the future."), code="date")

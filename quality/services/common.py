@@ -10,8 +10,8 @@ def notify(kind: str, object_id: int, **extra) -> None:
     send_quality_email.delay_on_commit(kind, object_id, **extra)
 
 
-def run_transition(instance, name: str, actor, *, check_permission: bool = True) -> str:
-    """Check stage, role and conditions of transition ``name``, run it, return the old state."""
+def check_step(instance, name: str, actor, *, check_permission: bool = True) -> None:
+    """Raise unless the stage allows transition ``name`` and ``actor`` holds its role."""
     method = getattr(instance, name)
     if not can_proceed(method, check_conditions=False):
         raise ValidationError(
@@ -21,6 +21,12 @@ def run_transition(instance, name: str, actor, *, check_permission: bool = True)
         )
     if check_permission and not method._django_fsm.has_transition_perm(instance, instance.state, actor):
         raise PermissionDenied
+
+
+def run_transition(instance, name: str, actor, *, check_permission: bool = True) -> str:
+    """Check stage, role and conditions of transition ``name``, run it, return the old state."""
+    method = getattr(instance, name)
+    check_step(instance, name, actor, check_permission=check_permission)
     if not can_proceed(method):
         raise ValidationError(_("The conditions for this step are not met yet."), code="conditions")
     before = instance.state

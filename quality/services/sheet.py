@@ -19,7 +19,7 @@ from complaints.services import complaint_quality_approved
 
 from .. import rules
 from ..models import Assessment, DepartmentTask, QualitySheet, SheetComplaint, SheetEvent, SheetFile
-from .common import may, notify, require, require_text, run_transition
+from .common import check_step, may, notify, require, require_text, run_transition
 
 __all__ = [
     "sheet_raise",
@@ -240,7 +240,11 @@ def sheet_sign_approval(*, actor, sheet: QualitySheet, note: str = "") -> Qualit
     _event(sheet, actor, SheetEvent.Action.APPROVAL, f"{role} {note}".strip())
     if sheet.approvals_complete():
         for link in sheet.complaint_links.select_related("complaint"):
-            complaint_quality_approved(actor=actor, complaint=link.complaint, sheet_number=sheet.number)
+            complaint = link.complaint
+            # A linked complaint re-classed as customer-caused, or closed or cancelled meanwhile,
+            # waits for nothing; stamping it would fail and block the sheet's approval.
+            if complaint.responsibility == Complaint.Responsibility.COMPANY and complaint.is_open:
+                complaint_quality_approved(actor=actor, complaint=complaint, sheet_number=sheet.number)
         notify("sheet_approved", sheet.pk)
     return sheet
 
@@ -249,6 +253,8 @@ def sheet_sign_approval(*, actor, sheet: QualitySheet, note: str = "") -> Qualit
 def sheet_distribute(*, actor, sheet: QualitySheet, tasks: list[dict]) -> QualitySheet:
     """Distribute the approved sheet: one task per responsible department (the quality clerk)."""
     sheet = _locked(sheet)
+    check_step(sheet, "distribute", actor)
+    _require_approvals(sheet)
     if not tasks:
         raise ValidationError(_("Name at least one responsible department."), code="tasks")
     today = timezone.localdate()
@@ -272,6 +278,15 @@ def sheet_distribute(*, actor, sheet: QualitySheet, tasks: list[dict]) -> Qualit
     return sheet
 
 
+def _require_approvals(sheet: QualitySheet) -> None:
+    if sheet.approved_at is None:
+        raise ValidationError(_("The quality deputy leader has not signed the approval yet."), code="approvals")
+    if not sheet.approvals_complete():
+        raise ValidationError(
+            _("A major problem also needs the general manager's signature before distribution."), code="approvals"
+        )
+
+
 def _locked_task(task: DepartmentTask) -> tuple[DepartmentTask, QualitySheet]:
     sheet = QualitySheet.objects.select_for_update(of=("self",)).get(pk=task.sheet_id)
     return DepartmentTask.objects.select_for_update().get(pk=task.pk), sheet
@@ -281,7 +296,10 @@ def _locked_task(task: DepartmentTask) -> tuple[DepartmentTask, QualitySheet]:
 def task_acknowledge(*, actor, task: DepartmentTask) -> DepartmentTask:
     """The department signs for its task; the first signature starts the sheet's work."""
     task, sheet = _locked_task(task)
-    require(task.owner_id == actor.pk or rules.is_clerk(sheet, actor))
+    # The clerk who handed the sheet over may record the receipt; the leader may act for any department.
+    require(task.owner_id == actor.pk or rules.is_clerk(sheet, actor) or rules.is_leader(sheet, actor))
+    if sheet.state not in (QualitySheet.State.DISTRIBUTED, QualitySheet.State.IN_PROGRESS):
+        raise ValidationError(_("The sheet is not in progress."), code="state")
     if task.acknowledged_at is None:
         task.acknowledged_at = timezone.now()
         task.save(update_fields=["acknowledged_at"])
