@@ -456,6 +456,10 @@ class SpreadsheetResource(resources.ModelResource):
                 _("You may not add or change this %(model)s.") % {"model": self._meta.model._meta.verbose_name}
             ) from None
         for field in self._meta.model._meta.concrete_fields:
+            if getattr(field, "protected", False):
+                # A protected state field (django-fsm) can't be assigned; copy it past the descriptor.
+                instance.__dict__[field.attname] = getattr(saved, field.attname)
+                continue
             setattr(instance, field.attname, getattr(saved, field.attname))
         instance._state.adding = False
 

@@ -148,11 +148,6 @@ class CapaActionResource(SpreadsheetResource):
             if instance.sheet_id is not None:
                 instance.source = CapaSource.QUALITY_SHEET  # as capa_create does for an action of a sheet
 
-    def do_instance_save(self, instance, is_create):
-        # The row's instance takes the saved values; its protected FSM stage may only be set once.
-        instance.__dict__.pop("state", None)
-        super().do_instance_save(instance, is_create)
-
     def save_record(self, instance, is_create):
         try:
             return services.capa_create(actor=self.actor, **self.record_data(instance))

@@ -269,6 +269,9 @@ def complaint_sign_approval(*, actor, complaint: Complaint, note: str = "") -> C
         and actor.has_perm("complaints.approve_major_complaint")
         and complaint.gm_approved_at is None
     ):
+        if complaint.manager_approved_by_id == actor.pk:
+            # Two signatures mean two people, even when one holds both roles.
+            raise ValidationError(_("The same person cannot give both signatures."), code="same_signer")
         complaint.gm_approved_by, complaint.gm_approved_at = actor, now
         role = _("general manager")
     elif rules.can_sign_approval(complaint, actor):

@@ -230,6 +230,9 @@ def sheet_sign_approval(*, actor, sheet: QualitySheet, note: str = "") -> Qualit
         sheet.approved_by, sheet.approved_at = actor, now
         role = _("quality deputy leader")
     elif sheet.is_major and actor.has_perm("quality.approve_major_qualitysheet") and sheet.gm_approved_at is None:
+        if sheet.approved_by_id == actor.pk:
+            # Two signatures mean two people, even when one holds both roles.
+            raise ValidationError(_("The same person cannot give both signatures."), code="same_signer")
         sheet.gm_approved_by, sheet.gm_approved_at = actor, now
         role = _("general manager")
     elif rules.can_sign(sheet, actor):
