@@ -12,7 +12,16 @@ from complaints.selectors import paginate  # noqa: F401  (the quality pages page
 from customers.models import Delivery
 
 from .filters import CapaFilter, SheetFilter
-from .models import CapaAction, CapaCheck, CapaEvent, CapaSource, DepartmentTask, QualitySheet, SheetEvent
+from .models import (
+    CapaAction,
+    CapaCheck,
+    CapaEvent,
+    CapaSource,
+    DepartmentTask,
+    QualitySheet,
+    SheetComplaint,
+    SheetEvent,
+)
 
 S = QualitySheet.State
 A = CapaAction.State
@@ -197,9 +206,28 @@ def _outcomes(user) -> list:
     return list(rows.select_related("customer").order_by("-closed_at", "-id")[:MY_LIMIT])
 
 
-def sheet_list(*, filters):
+def sheets_visible_to(user):
+    """Scope sheets to what the user may see.
+
+    Whoever sees every complaint sees every sheet; sales staff see the sheets of their
+    own customers and those they raised; a department sees the sheets it has tasks on.
+    """
+    sheets = QualitySheet.objects.all()
+    if user.has_perm("complaints.view_all_complaints"):
+        return sheets
+    mine = (
+        Q(customer__salesperson=user)
+        | Q(raised_by=user)
+        | Q(pk__in=SheetComplaint.objects.filter(complaint__customer__salesperson=user).values("sheet_id"))
+        | Q(pk__in=DepartmentTask.objects.filter(owner=user).values("sheet_id"))
+    )
+    return sheets.filter(mine)
+
+
+def sheet_list(*, filters, user=None):
     """Return the filter (for its form) and the filtered sheets, overdue first, then by due date."""
-    base = with_sheet_due(QualitySheet.objects.select_related("customer", "product_model", "investigator"))
+    sheets = sheets_visible_to(user) if user is not None else QualitySheet.objects.all()
+    base = with_sheet_due(sheets.select_related("customer", "product_model", "investigator"))
     sheet_filter = SheetFilter(filters, queryset=base)
     return sheet_filter, sheet_filter.qs
 
@@ -214,9 +242,10 @@ def capa_list(*, filters, queryset=None):
 # --- one sheet ------------------------------------------------------------------------
 
 
-def sheet_get(*, number: str) -> QualitySheet:
-    """Return the sheet with the people and the unit its page shows, or 404."""
-    queryset = QualitySheet.objects.select_related(
+def sheet_get(*, number: str, user=None) -> QualitySheet:
+    """Return the sheet with the people and the unit its page shows, or 404 (also when not visible)."""
+    sheets = sheets_visible_to(user) if user is not None else QualitySheet.objects.all()
+    queryset = sheets.select_related(
         "customer",
         "customer__salesperson",
         "product_model",

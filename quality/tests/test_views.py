@@ -163,8 +163,11 @@ def test_anonymous_users_are_sent_to_the_login(client, db):
 
 
 @pytest.mark.parametrize("role", VIEWERS)
-def test_every_quality_reader_opens_the_pages(client_for, role):
-    sheet = QualitySheetFactory(state=S.IN_PROGRESS, approved=True)
+def test_every_quality_reader_opens_the_pages(client_for, role_user, role):
+    # Of a customer of the sales user, who sees only their own customers' sheets.
+    sheet = QualitySheetFactory(
+        state=S.IN_PROGRESS, approved=True, customer=CustomerFactory(salesperson=role_user(r.SALES))
+    )
     action = CapaActionFactory(notice=True)
     client = client_for(role)
     for url in [
@@ -426,7 +429,7 @@ def test_the_whole_chain_through_the_pages_ends_with_the_sheet_closed(client_for
 
 
 def test_the_page_offers_only_the_steps_the_user_may_take_now(client_for, cast, db):
-    sheet = QualitySheetFactory(state=S.DRAFT)
+    sheet = QualitySheetFactory(state=S.DRAFT, customer=CustomerFactory(salesperson=cast.sales))
     leader_page = client_for(cast.leader).get(sheet.get_absolute_url()).content.decode()
     assert 'data-testid="panel-assign"' in leader_page and 'data-testid="panel-sign"' not in leader_page
     sales_page = client_for(cast.sales).get(sheet.get_absolute_url()).content.decode()
@@ -457,7 +460,11 @@ def test_the_page_offers_only_the_steps_the_user_may_take_now(client_for, cast, 
     ],
 )
 def test_a_step_the_user_may_not_take_now_is_refused(client_for, cast, state, name, role, fields):
-    sheet = QualitySheetFactory(state=state, approved=state in (S.AWAITING_APPROVAL, S.IN_PROGRESS, S.CLOSED))
+    sheet = QualitySheetFactory(
+        state=state,
+        approved=state in (S.AWAITING_APPROVAL, S.IN_PROGRESS, S.CLOSED),
+        customer=CustomerFactory(salesperson=cast.sales),
+    )
     fields = {k: (cast.qe.pk if v == 0 else v) for k, v in fields.items()}
     before = SheetEvent.objects.count()
     assert step(client_for(role), sheet, name, **fields).status_code == 403

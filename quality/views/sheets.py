@@ -101,7 +101,7 @@ def render_sheet(request, sheet: QualitySheet, *, bound=None, bound_task=None, s
 @login_required
 @view_sheet_required
 def sheet_detail(request, number):
-    return render_sheet(request, selectors.sheet_get(number=number))
+    return render_sheet(request, selectors.sheet_get(number=number, user=request.user))
 
 
 @login_required

@@ -59,7 +59,7 @@ FAILED = _("That step was not taken: see the marked form below.")
 @view_sheet_required
 @require_POST
 def sheet_step(request, number, step):
-    sheet = selectors.sheet_get(number=number)
+    sheet = selectors.sheet_get(number=number, user=request.user)
     if step not in services.sheet_actions(sheet, request.user):
         raise PermissionDenied
     form = SHEET_FORMS[step](request.POST, request.FILES, record=sheet, user=request.user)
@@ -86,7 +86,7 @@ TASK_HANDLERS = {
 @view_sheet_required
 @require_POST
 def task_step(request, number, pk, step):
-    sheet = selectors.sheet_get(number=number)
+    sheet = selectors.sheet_get(number=number, user=request.user)
     task = get_object_or_404(sheet.tasks, pk=pk)
     if step not in task_steps(sheet, task, request.user):
         raise PermissionDenied

@@ -34,7 +34,7 @@ def workbench(request):
     sees_actions = user.has_perm("quality.view_capaaction")
     context = {"today": today, "sees_sheets": sees_sheets, "sees_actions": sees_actions}
     if sees_sheets:
-        sheet_filter, sheets = selectors.sheet_list(filters=request.GET)
+        sheet_filter, sheets = selectors.sheet_list(filters=request.GET, user=request.user)
         context.update(
             filter=sheet_filter,
             page=selectors.paginate(sheets, request.GET.get("page")),
