@@ -328,6 +328,11 @@ class CloseForm(StepForm):
         self.fields["outcome"].initial = self.record.outcome
 
 
+class InformForm(StepForm):
+    action = "inform"
+    note = _text(_("How the customer was told"), rows=2, help_text=_("Who was called or written to, and when."))
+
+
 SHEET_FORMS = {
     form.action: form
     for form in [
@@ -343,6 +348,7 @@ SHEET_FORMS = {
         SheetAttachForm,
         LinkForm,
         CloseForm,
+        InformForm,
     ]
 }
 

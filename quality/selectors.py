@@ -1,7 +1,7 @@
 """Reads for the quality pages: the workbench, a sheet's whole chain, its affected scope, the actions."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
@@ -29,7 +29,6 @@ BEFORE_ANALYSIS = (S.DRAFT, S.INVESTIGATING)
 DISTRIBUTED = (S.DISTRIBUTED, S.IN_PROGRESS)
 MY_LIMIT = 20
 MODEL_SCOPE_LIMIT = 50
-OUTCOME_DAYS = 60
 
 
 # --- overdue first ---------------------------------------------------------------
@@ -196,11 +195,10 @@ def _complaints_without_sheet(user) -> list:
 
 
 def _outcomes(user) -> list:
-    """Return the sheets closed lately that the user's sales department tells the customer about."""
+    """Return the closed sheets whose outcome the user's sales department has still to tell the customer."""
     if not user.has_perm("quality.raise_qualitysheet") or user.has_perm("quality.lead_qualitysheet"):
         return []
-    since = timezone.now() - timedelta(days=OUTCOME_DAYS)
-    rows = QualitySheet.objects.filter(state=S.CLOSED, closed_at__gte=since).filter(
+    rows = QualitySheet.objects.filter(state=S.CLOSED, customer_informed_at__isnull=True).filter(
         Q(raised_by=user) | Q(customer__salesperson=user)
     )
     return list(rows.select_related("customer").order_by("-closed_at", "-id")[:MY_LIMIT])

@@ -16,6 +16,7 @@ from aftersales.uploads import check_upload
 from complaints import rules as complaint_rules
 from complaints.models import Complaint
 from complaints.services import complaint_quality_approved
+from customers.models import Interaction
 
 from .. import rules
 from ..models import Assessment, DepartmentTask, QualitySheet, SheetComplaint, SheetEvent, SheetFile
@@ -37,6 +38,7 @@ __all__ = [
     "sheet_close",
     "sheet_attach",
     "sheet_actions",
+    "sheet_customer_informed",
 ]
 
 ANALYSIS_FIELDS = ["root_cause", "analysis", "five_whys", "fishbone", "containment", "proposed_disposal", "scope_note"]
@@ -386,6 +388,32 @@ def sheet_close(*, actor, sheet: QualitySheet, outcome: str) -> QualitySheet:
 
 
 @transaction.atomic
+def sheet_customer_informed(*, actor, sheet: QualitySheet, note: str) -> QualitySheet:
+    """Record that the sales department told the customer the outcome (and log the call)."""
+    require(actor.has_perm("quality.raise_qualitysheet"))
+    require_text(note, _("Say how and when the customer was told."))
+    sheet = _locked(sheet)
+    if sheet.state != QualitySheet.State.CLOSED:
+        raise ValidationError(_("The customer is told the outcome once the sheet is closed."), code="state")
+    if sheet.customer_informed_at is not None:
+        raise ValidationError(_("The customer has already been told."), code="informed")
+    sheet.customer_informed_at = timezone.now()
+    sheet.save(update_fields=["customer_informed_at", "updated_at"])
+    _event(sheet, actor, SheetEvent.Action.OUTCOME, note)
+    if sheet.customer_id:
+        Interaction.objects.create(
+            customer=sheet.customer,
+            kind=Interaction.Kind.CALL,
+            direction=Interaction.Direction.OUTBOUND,
+            occurred_at=sheet.customer_informed_at,
+            summary=f"{sheet.number}: {sheet.outcome}",
+            response=note,
+            handled_by=actor,
+        )
+    return sheet
+
+
+@transaction.atomic
 def sheet_attach(*, actor, sheet: QualitySheet, upload) -> SheetFile:
     require(actor.has_perm("quality.add_sheetfile") or sheet.investigator_id == actor.pk)
     content_type = check_upload(upload)
@@ -425,4 +453,10 @@ def sheet_actions(sheet: QualitySheet, user) -> set[str]:
         actions.add("attach")
     if sheet.is_open and user.has_perm("quality.raise_qualitysheet"):
         actions.add("link")
+    if (
+        sheet.state == QualitySheet.State.CLOSED
+        and sheet.customer_informed_at is None
+        and user.has_perm("quality.raise_qualitysheet")
+    ):
+        actions.add("inform")
     return actions

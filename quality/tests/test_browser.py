@@ -198,6 +198,11 @@ def test_a_company_caused_complaint_goes_through_its_sheet_and_a_capa_to_closure
     assert sheet.number in page.inner_text("[data-testid=mine-outcomes]")
     page.click(f"[data-testid=mine-outcomes] a:has-text('{sheet.number}')")
     assert "已更换紧固件并增加防错工装" in page.inner_text("[data-testid=outcome]")
+    # Telling the customer is the only step left, and sales records it.
+    open_step(page, "inform")
+    page.fill("#id_inform-note", "电话告知客户设备科，客户认可")
+    submit_step(page, "inform")
+    assert page.locator("[data-testid=customer-informed] .text-bg-success").count() == 1
     assert page.locator("[data-testid=actions]").count() == 0
     # The complaint page leads to the sheet and shows the outcome too.
     page.goto(f"{base_url}{complaint.get_absolute_url()}")

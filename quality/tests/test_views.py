@@ -418,9 +418,12 @@ def test_the_whole_chain_through_the_pages_ends_with_the_sheet_closed(client_for
     assert sheet.state == S.CLOSED and sheet.outcome == "已更换紧固件并增加防错工装"
     page = sales.get(sheet.get_absolute_url()).content.decode()
     assert 'data-testid="outcome"' in page and "已更换紧固件并增加防错工装" in page
-    assert 'data-testid="panel-' not in page
+    assert 'data-testid="panel-inform"' in page  # the only step left: telling the customer
     workbench = sales.get(reverse("quality:workbench")).content.decode()
     assert 'data-testid="mine-outcomes"' in workbench and sheet.number in workbench
+    assert step(sales, sheet, "inform", note="电话告知客户设备科").status_code == 302
+    assert refreshed(sheet).customer_informed_at is not None
+    assert 'data-testid="mine-outcomes"' not in sales.get(reverse("quality:workbench")).content.decode()
     timeline = leader.get(sheet.get_absolute_url()).content.decode()
     assert action.number in timeline and "补充扭矩数据" in timeline
 

@@ -30,6 +30,7 @@ STEPS = [
     ("assess", gettext_lazy("Record an assessment"), "outline-primary"),
     ("capa", gettext_lazy("Open a corrective action"), "outline-primary"),
     ("close", gettext_lazy("Close the sheet"), "success"),
+    ("inform", gettext_lazy("Customer told the outcome"), "success"),
     ("attach", gettext_lazy("Attach evidence"), "outline-secondary"),
     ("link", gettext_lazy("Link another complaint"), "outline-secondary"),
 ]

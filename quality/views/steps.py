@@ -51,6 +51,7 @@ HANDLERS = {
     "attach": (_attach, _("Evidence attached.")),
     "link": (_call(services.sheet_link_complaint), _("Complaint linked.")),
     "close": (_call(services.sheet_close), _("Sheet closed; the sales department can tell the customer.")),
+    "inform": (_call(services.sheet_customer_informed), _("Recorded that the customer was told.")),
 }
 FAILED = _("That step was not taken: see the marked form below.")
 
