@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.admin_steps import ServiceActionsMixin
+
 from . import services
 from .exports import complaints_xlsx_response
 from .models import (
@@ -141,7 +143,9 @@ FORM_RELATED = (
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    service_keyword = "complaint"
+    action_order = ("received_at", "pk")
     form = ComplaintAdminForm
     action_form = ComplaintActionForm
     list_display = ("number", "state", "severity", "customer", "assignee", "received_at", "sla_badge")
@@ -279,37 +283,8 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     # --- transitions: each row through its service, each failure named ---------------
 
-    def _run(self, request, queryset, step, **kwargs):
-        """Call ``step(actor=..., complaint=..., **kwargs)`` per row and report each outcome."""
-        done = []
-        for complaint in queryset.order_by("received_at", "pk"):
-            try:
-                step(actor=request.user, complaint=complaint, **kwargs)
-            except PermissionDenied:
-                self.message_user(
-                    request,
-                    _("%(number)s: you may not take this step on this complaint.") % {"number": complaint.number},
-                    messages.ERROR,
-                )
-            except ValidationError as error:
-                self.message_user(request, f"{complaint.number}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done.append(complaint.number)
-        if done:
-            action = request.POST.get("action", "")
-            label = self.get_actions(request).get(action, (None, None, action))[2]
-            text = _("%(action)s – done for %(numbers)s.") % {"action": label, "numbers": ", ".join(done)}
-            self.message_user(request, text, messages.SUCCESS)
-
     def _reason(self, request) -> str:
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            self.message_user(
-                request,
-                _("Write the reason in the “Reason” box next to the action, then run it again."),
-                messages.ERROR,
-            )
-        return reason
+        return self._text(request)
 
     @admin.action(description=gettext_lazy("Start analysis"), permissions=["handle"])
     def start_analysis(self, request, queryset):

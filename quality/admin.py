@@ -8,15 +8,15 @@ are taken on the sheet's page.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.admin_steps import ServiceActionsMixin
 from customers.admin import LedgerImportExportAdmin
 
 from . import rules, services
@@ -118,44 +118,6 @@ class TextActionForm(ActionForm):
             }
         ),
     )
-
-
-class ServiceActionsMixin:
-    """Run a service per selected row and report every outcome by record number."""
-
-    service_keyword = ""
-    action_order = ("pk",)
-
-    def _run(self, request, queryset, step, **kwargs):
-        done = []
-        for record in queryset.order_by(*self.action_order):
-            try:
-                step(actor=request.user, **{self.service_keyword: record}, **kwargs)
-            except PermissionDenied:
-                self.message_user(
-                    request,
-                    _("%(number)s: you may not take this step on this record.") % {"number": record.number},
-                    messages.ERROR,
-                )
-            except ValidationError as error:
-                self.message_user(request, f"{record.number}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done.append(record.number)
-        if done:
-            action = request.POST.get("action", "")
-            label = self.get_actions(request).get(action, (None, None, action))[2]
-            text = _("%(action)s – done for %(numbers)s.") % {"action": label, "numbers": ", ".join(done)}
-            self.message_user(request, text, messages.SUCCESS)
-
-    def _text(self, request) -> str:
-        text = request.POST.get("reason", "").strip()
-        if not text:
-            self.message_user(
-                request,
-                _("Write the text this step needs in the box next to the action, then run it again."),
-                messages.ERROR,
-            )
-        return text
 
 
 @admin.register(QualitySheet)
