@@ -60,6 +60,11 @@ class SlaPolicy(models.Model):
         return f"{self.get_severity_display()}: {self.first_response_hours} h / {self.resolution_hours} h"
 
 
+# The stages of an open complaint. Complaint.OPEN_STATES is built from these; Complaint.Meta
+# needs them by value for the sweeper's partial indexes, before the class (and State) exists.
+OPEN_STATE_VALUES = ("received", "analysing", "awaiting_approval", "rectifying")
+
+
 class Complaint(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -102,7 +107,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         IN = "in", _("In warranty")
         OUT = "out", _("Out of warranty")
 
-    OPEN_STATES = (State.RECEIVED, State.ANALYSING, State.AWAITING_APPROVAL, State.RECTIFYING)
+    OPEN_STATES = tuple(map(State, OPEN_STATE_VALUES))
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED, protected=True)
@@ -228,33 +233,47 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "-received_at"], name="complaint_customer_received"),
             models.Index(fields=["severity", "-received_at"], name="complaint_severity_received"),
             models.Index(fields=["-received_at"], name="complaint_received"),
-            # The sweeper's partial indexes: open rows not yet alerted.
+            # The sweeper's partial indexes: open rows not yet alerted. The state belongs in the
+            # condition: a complaint cancelled before its deadlines is never flagged, and without
+            # it every cancelled complaint would stay in these indexes for the sweeper to skip.
             models.Index(
                 fields=["first_response_risk_at"],
                 name="complaint_response_risk_open",
                 condition=Q(
-                    first_responded_at__isnull=True, response_risk_notified_at__isnull=True, paused_since__isnull=True
+                    state__in=OPEN_STATE_VALUES,
+                    first_responded_at__isnull=True,
+                    response_risk_notified_at__isnull=True,
+                    paused_since__isnull=True,
                 ),
             ),
             models.Index(
                 fields=["first_response_due_at"],
                 name="complaint_response_due_open",
                 condition=Q(
-                    first_responded_at__isnull=True, response_breach_notified_at__isnull=True, paused_since__isnull=True
+                    state__in=OPEN_STATE_VALUES,
+                    first_responded_at__isnull=True,
+                    response_breach_notified_at__isnull=True,
+                    paused_since__isnull=True,
                 ),
             ),
             models.Index(
                 fields=["resolution_risk_at"],
                 name="complaint_resolution_risk_open",
                 condition=Q(
-                    closed_at__isnull=True, resolution_risk_notified_at__isnull=True, paused_since__isnull=True
+                    state__in=OPEN_STATE_VALUES,
+                    closed_at__isnull=True,
+                    resolution_risk_notified_at__isnull=True,
+                    paused_since__isnull=True,
                 ),
             ),
             models.Index(
                 fields=["resolution_due_at"],
                 name="complaint_resolution_due_open",
                 condition=Q(
-                    closed_at__isnull=True, resolution_breach_notified_at__isnull=True, paused_since__isnull=True
+                    state__in=OPEN_STATE_VALUES,
+                    closed_at__isnull=True,
+                    resolution_breach_notified_at__isnull=True,
+                    paused_since__isnull=True,
                 ),
             ),
         ]
