@@ -1,9 +1,10 @@
 """Demo quality chain: information sheets in every stage, actions in every state, rectification notices.
 
-Run through ``manage.py seed_demo`` after the demo complaints exist. Sheets are raised
-from the demo's company-caused complaints (those awaiting the sheet's approval, and a
-few that complaints/demo.py already moved on) plus one from field data, and each is
-walked through ``quality.services`` by the demo user of the role that takes the step.
+Run through ``manage.py seed_demo`` after the demo complaints exist. complaints/demo.py
+leaves every company-caused complaint awaiting its sheet's approval; sheets are raised
+from them (plus one from field data) and walked through ``quality.services`` by the demo
+user of the role that takes each step, so an approved sheet moves its complaints on to
+rectification and the closed one ends with its complaint closed and the customer told.
 
 The services stamp every step "now" and refuse due dates in the past, so the few
 records that must look late (an overdue department task, an overdue action, a
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from complaints.demo import DEMO_CODES, MODEL_CODES, STORIES
 from complaints.models import Complaint, Severity
+from complaints.services import case_summary_save, complaint_close, follow_up_log
 from customers.models import ProductModel
 
 from . import services
@@ -42,7 +44,7 @@ USERNAMES = [
 ]
 S = QualitySheet.State
 STAGES = [S.DRAFT, S.INVESTIGATING, S.UNDER_REVIEW, S.AWAITING_APPROVAL, S.DISTRIBUTED, S.IN_PROGRESS, S.CLOSED]
-WAITING, MOVED_ON = "waiting", "moved_on"  # the complaint awaits the sheet / complaints/demo.py moved it on
+WAITING, MOVED_ON = "waiting", "moved_on"  # the sheet stays before approval / goes past it
 
 
 class Analysis(NamedTuple):
@@ -183,15 +185,13 @@ class Seeder:
     # --- raising -------------------------------------------------------------------------
 
     def _complaint(self, story: str, pool: str) -> Complaint | None:
-        waiting = pool == WAITING
-        states = (
-            [Complaint.State.AWAITING_APPROVAL] if waiting else [Complaint.State.RECTIFYING, Complaint.State.CLOSED]
-        )
+        # complaints/demo.py leaves every company-caused complaint waiting for its sheet; the
+        # "moved on" ones are those whose sheet this demo takes past its approval.
         return (
             Complaint.objects.filter(
                 customer__code__in=DEMO_CODES,
                 responsibility=Complaint.Responsibility.COMPANY,
-                state__in=states,
+                state=Complaint.State.AWAITING_APPROVAL,
                 title=STORIES[story].title,
                 quality_link__isnull=True,
             )
@@ -321,9 +321,30 @@ class Seeder:
             action = self._action(sheet, kind, plan, "purchasing", "采购部", 20)
             action = services.capa_complete(actor=action.owner, action=action, note=f"已完成：{plan}")
             services.capa_verify(actor=self.leader, action=action, effective=True, note="跟踪三个月，同类泄漏为零")
-        return services.sheet_close(
-            actor=self.leader, sheet=sheet, outcome="已为客户更换全部密封圈并补气，设备运行正常；已电话告知客户处理结果"
-        )
+        outcome = "已为客户更换全部密封圈并补气，设备运行正常；已电话告知客户处理结果"
+        sheet = services.sheet_close(actor=self.leader, sheet=sheet, outcome=outcome)
+        # The sales department tells the customer and closes the complaints with their acceptance.
+        informer = self.users["sales"]
+        for link in sheet.complaint_links.select_related("complaint__customer__salesperson", "complaint__contact"):
+            complaint = link.complaint
+            informer = self._raiser(complaint)
+            complaint_close(
+                actor=informer,
+                complaint=complaint,
+                acceptance_name=complaint.contact.name if complaint.contact else "设备科",
+                acceptance_date=timezone.localdate(),
+                reply_to_customer=outcome,
+            )
+            case_summary_save(
+                actor=self.users["aftersales_engineer"],
+                complaint=complaint,
+                problem=complaint.description,
+                cause=sheet.analysis,
+                solution=outcome,
+                keywords="SF6 密封圈 泄漏",
+            )
+            follow_up_log(actor=informer, complaint=complaint, satisfaction=4, remarks="更换密封圈后气压稳定")
+        return services.sheet_customer_informed(actor=informer, sheet=sheet, note="电话告知客户设备科")
 
     # --- actions and notices -------------------------------------------------------------
 

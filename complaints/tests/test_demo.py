@@ -68,7 +68,8 @@ def test_closed_complaints_have_acceptance_reply_and_case_summary(output):
     for complaint in closed:
         assert complaint.acceptance_name and complaint.acceptance_date and complaint.reply_to_customer
         assert CaseSummary.objects.filter(complaint=complaint).exists()
-    assert FollowUp.objects.filter(complaint__in=closed).count() >= 4
+    # Company-caused complaints close only after their quality sheets (quality/demo.py).
+    assert FollowUp.objects.filter(complaint__in=closed).count() >= 2
 
 
 def test_an_unsatisfied_follow_up_reopened_its_complaint(output):
