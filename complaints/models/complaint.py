@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales.models import TimelineEvent
 from aftersales.storage import private_storage
 from customers.models import Contact, Customer, Delivery, ProductModel
 
@@ -480,7 +481,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TimelineEvent):
     """One line of a complaint's timeline: who did what, when, and why."""
 
     class Action(models.TextChoices):
@@ -500,24 +501,13 @@ class ComplaintEvent(models.Model):
         ALERT = "alert", _("Service-level alert")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=20, choices=Complaint.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=Complaint.State.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at"], name="complaint_event_time")]
 
     def __str__(self):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales.models import TimelineEvent
+
 from .. import rules
 from .sheet import QualitySheet
 
@@ -170,28 +172,17 @@ class CapaCheck(models.Model):
         return f"{self.checked_on} {self.finding[:30]}"
 
 
-class CapaEvent(models.Model):
+class CapaEvent(TimelineEvent):
     """History of an action: every stage change and every replaced plan is kept."""
 
     action = models.ForeignKey(CapaAction, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
     from_state = models.CharField(_("from"), max_length=12, choices=CapaAction.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=CapaAction.State.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
     previous_plan = models.TextField(_("previous plan"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("action event")
         verbose_name_plural = _("action events")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.action_id} {self.from_state}→{self.to_state}"

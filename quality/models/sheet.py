@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales.models import TimelineEvent
 from aftersales.storage import private_storage
 from complaints.models import Complaint, Severity
 from customers.models import Customer, ProductModel
@@ -356,7 +357,7 @@ class Assessment(models.Model):
         return f"{self.department} {self.value}"
 
 
-class SheetEvent(models.Model):
+class SheetEvent(TimelineEvent):
     class Action(models.TextChoices):
         RAISED = "raised", _("Raised")
         TRANSITION = "transition", _("Stage changed")
@@ -371,24 +372,13 @@ class SheetEvent(models.Model):
         OUTCOME = "outcome", _("Outcome for the customer")
 
     sheet = models.ForeignKey(QualitySheet, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=20, choices=QualitySheet.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=QualitySheet.State.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("quality sheet event")
         verbose_name_plural = _("quality sheet events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["sheet", "at"], name="sheet_event_time")]
 
     def __str__(self):
