@@ -16,6 +16,7 @@ from .. import rules
 from .sheet import QualitySheet
 
 
+from ..managers import CapaActionQuerySet
 class CapaSource(models.TextChoices):
     QUALITY_SHEET = "quality_sheet", _("Quality information sheet")
     SURVEY = "survey", _("Survey finding")
@@ -99,6 +100,8 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
             ("import_capaaction", _("Can import corrective/preventive actions")),
             ("export_capaaction", _("Can export corrective/preventive actions")),
         ]
+    objects = CapaActionQuerySet.as_manager()
+
         indexes = [
             models.Index(fields=["state", "due_date"], name="capa_state_due"),
             models.Index(fields=["owner", "state"], name="capa_owner_state"),

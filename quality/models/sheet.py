@@ -19,6 +19,7 @@ from .. import rules
 class RootCause(models.TextChoices):
     DESIGN = "design", _("Design defect")
     PRODUCTION = "production", _("Production quality")
+from ..managers import QualitySheetQuerySet
     TRANSPORT = "transport", _("Transport damage")
     INSTALLATION = "installation", _("Installation")
     USE = "use", _("Use and maintenance")
@@ -147,6 +148,8 @@ class QualitySheet(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("quality information sheets")
         ordering = ["-raised_at", "-id"]
         permissions = [
+    objects = QualitySheetQuerySet.as_manager()
+
             ("raise_qualitysheet", _("Can raise a quality information sheet")),
             ("lead_qualitysheet", _("Can assign, review and assess quality sheets (quality group leader)")),
             ("approve_qualitysheet", _("Can approve a quality sheet (quality deputy leader)")),
