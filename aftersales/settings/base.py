@@ -100,9 +100,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures from one user name and address lock it for an hour.
+# The lock is on the pair, so an attacker elsewhere cannot lock a user out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many proxies of ours append to X-Forwarded-For before the request reaches Django.
+# 0 trusts no header (REMOTE_ADDR is the client); production sits behind one nginx.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "aftersales.proxies.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

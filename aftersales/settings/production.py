@@ -23,6 +23,8 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 
 # HTTPS: the app sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The login throttle reads the client's address from the X-Forwarded-For entry nginx adds.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

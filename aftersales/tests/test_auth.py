@@ -1,6 +1,7 @@
 """Logging in and out, the language switch, the lock after failed attempts, and each role's menu."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -123,6 +124,54 @@ def test_lock_applies_to_the_user_name_from_that_address_only(client, user):
     response = _log_in(client, "zhangsan", PASSWORD, REMOTE_ADDR="10.0.0.9")
 
     assert response.status_code == 302
+
+
+PROXY = {"REMOTE_ADDR": "127.0.0.1"}  # nginx on the same machine
+
+
+def _log_in_via_proxy(client, username, password, forwarded_for):
+    return _log_in(client, username, password, HTTP_X_FORWARDED_FOR=forwarded_for, **PROXY)
+
+
+def test_behind_the_proxy_an_attacker_cannot_lock_out_a_user_who_logs_in_elsewhere(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user(roles.SALES, username="alice")
+    for _ in range(5):
+        _log_in_via_proxy(client, "alice", "wrong", "203.0.113.9")
+
+    alice = Client()
+    response = _log_in_via_proxy(alice, "alice", PASSWORD, "198.51.100.7")
+    attacker = _log_in_via_proxy(client, "alice", PASSWORD, "203.0.113.9")
+
+    assert response.status_code == 302
+    assert _logged_in(alice)
+    assert attacker.status_code == 429
+    assert not _logged_in(client)
+
+
+def test_behind_the_proxy_addresses_the_client_wrote_itself_are_ignored(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user(roles.SALES, username="alice")
+    for number in range(5):
+        # nginx appends the address it saw; what the attacker sent stays on the left
+        _log_in_via_proxy(client, "alice", "wrong", f"192.0.2.{number}, 203.0.113.9")
+
+    response = _log_in_via_proxy(client, "alice", PASSWORD, "192.0.2.77, 203.0.113.9")
+
+    assert response.status_code == 429
+    assert not _logged_in(client)
+
+
+def test_forwarded_for_is_ignored_when_no_proxy_is_trusted(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    make_user(roles.SALES, username="alice")
+    for number in range(5):
+        _log_in_via_proxy(client, "alice", "wrong", f"203.0.113.{number}")
+
+    response = _log_in_via_proxy(client, "alice", PASSWORD, "198.51.100.7")
+
+    assert response.status_code == 429
+    assert not _logged_in(client)
 
 
 def test_logout_by_get_is_refused(client, user):
