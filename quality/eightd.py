@@ -19,8 +19,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from aftersales.spreadsheets import safe_cell
+from customers.models import Customer
 
 from .models import Assessment, CapaAction, DepartmentTask, QualitySheet, SheetComplaint
+from .sight import mask_sheet, sees_all_customers
 
 
 @dataclass
@@ -60,16 +62,20 @@ def _signed(user, moment) -> str:
     return f"{_person(user)} {_day(moment)}".strip()
 
 
-def load_sheet(sheet: QualitySheet) -> QualitySheet:
-    """Return ``sheet`` with every record the reports show, in a fixed number of queries."""
+def load_sheet(sheet: QualitySheet, user=None) -> QualitySheet:
+    """Return ``sheet`` with every record the reports show, in a fixed number of queries.
+
+    With ``user``, the sheet is masked for display (:mod:`quality.sight`): only the complaints
+    of customers the user sees are loaded, the others counted in ``other_complaints``.
+    """
     people = ("raised_by", "investigator", "reviewed_by", "approved_by", "gm_approved_by", "distributed_by")
-    return (
+    links = SheetComplaint.objects.select_related("complaint").order_by("complaint__received_at", "pk")
+    if user is not None and not sees_all_customers(user):
+        links = links.filter(complaint__customer__in=Customer.objects.visible_to(user).values("pk"))
+    loaded = (
         QualitySheet.objects.select_related("customer", "product_model", *people)
         .prefetch_related(
-            Prefetch(
-                "complaint_links",
-                queryset=SheetComplaint.objects.select_related("complaint").order_by("complaint__received_at", "pk"),
-            ),
+            Prefetch("complaint_links", queryset=links),
             Prefetch("tasks", queryset=DepartmentTask.objects.select_related("owner")),
             Prefetch(
                 "capa_actions",
@@ -79,6 +85,13 @@ def load_sheet(sheet: QualitySheet) -> QualitySheet:
         )
         .get(pk=sheet.pk)
     )
+    loaded.other_complaints = 0
+    if user is not None:
+        loaded.other_complaints = SheetComplaint.objects.filter(sheet=loaded).count() - len(
+            loaded.complaint_links.all()
+        )
+        mask_sheet(loaded, user)
+    return loaded
 
 
 def verification_result(action: CapaAction) -> str:
@@ -94,9 +107,9 @@ def verification_result(action: CapaAction) -> str:
     return _("Not completed yet")
 
 
-def build_8d(sheet: QualitySheet) -> list[Section]:
-    """Return the sections D1–D8 of ``sheet``'s 8D report."""
-    sheet = load_sheet(sheet)
+def build_8d(sheet: QualitySheet, user=None) -> list[Section]:
+    """Return the sections D1–D8 of ``sheet``'s 8D report (as ``user`` may see it)."""
+    sheet = load_sheet(sheet, user)
     actions = list(sheet.capa_actions.all())
     corrective = [a for a in actions if a.kind == CapaAction.Kind.CORRECTIVE]
     preventive = [a for a in actions if a.kind == CapaAction.Kind.PREVENTIVE]
@@ -156,6 +169,8 @@ def _d2_problem(sheet) -> Section:
         ]
         for link in sheet.complaint_links.all()
     ]
+    if sheet.other_complaints:
+        fields.append((_("Complaints of other customers"), str(sheet.other_complaints)))
     table = Table([_("Complaint"), _("Received"), _("Problem"), _("Stage")], complaints, _("Complaints"))
     return Section("D2", _("Problem description"), fields, [table] if complaints else [])
 
@@ -267,9 +282,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LINE_HEIGHT = 15  # points per line of 11-point text
 
 
-def eightd_xlsx(sheet: QualitySheet) -> bytes:
-    """Return the 8D report of ``sheet`` as an xlsx workbook of one worksheet."""
-    sections = build_8d(sheet)
+def eightd_xlsx(sheet: QualitySheet, user=None) -> bytes:
+    """Return the 8D report of ``sheet`` (as ``user`` may see it) as an xlsx workbook of one worksheet."""
+    sections = build_8d(sheet, user)
     book = Workbook()
     ws = book.active
     ws.title = f"8D {sheet.number}"[:31]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Severity
 from complaints.selectors import paginate  # noqa: F401  (the quality pages page the same way)
-from customers.models import Delivery
+from customers.models import Customer, Delivery
 
 from .filters import CapaFilter, SheetFilter
 from .models import (
@@ -19,8 +19,14 @@ from .models import (
     CapaSource,
     DepartmentTask,
     QualitySheet,
-    SheetComplaint,
     SheetEvent,
+)
+from .sight import (
+    event_note,
+    mask_sheets,
+    sees_all_customers,
+    split_complaints,
+    visible_files,
 )
 
 S = QualitySheet.State
@@ -92,20 +98,22 @@ def with_capa_due(queryset, today=None):
 # --- the workbench ------------------------------------------------------------------
 
 
-def sheet_counts(today=None) -> dict:
-    """Count the sheets of each stage and the overdue ones, in one aggregate query."""
+def sheet_counts(today=None, *, user=None) -> dict:
+    """Count the sheets (``user`` sees) of each stage and the overdue ones, in one aggregate query."""
     today = today or timezone.localdate()
     counts = {state: Count("pk", filter=Q(state=state)) for state in S.values}
     counts["overdue"] = Count("pk", filter=_sheet_overdue_q(today))
-    return QualitySheet.objects.aggregate(**counts)
+    sheets = QualitySheet.objects.visible_to(user) if user is not None else QualitySheet.objects.all()
+    return sheets.aggregate(**counts)
 
 
-def capa_counts(today=None) -> dict:
-    """Count the actions of each stage and the overdue ones, in one aggregate query."""
+def capa_counts(today=None, *, user=None) -> dict:
+    """Count the actions (``user`` sees) of each stage and the overdue ones, in one aggregate query."""
     today = today or timezone.localdate()
     counts = {state: Count("pk", filter=Q(state=state)) for state in A.values}
     counts["overdue"] = Count("pk", filter=_capa_overdue_q(today))
-    return CapaAction.objects.aggregate(**counts)
+    actions = CapaAction.objects.visible_to(user) if user is not None else CapaAction.objects.all()
+    return actions.aggregate(**counts)
 
 
 @dataclass(frozen=True)
@@ -137,11 +145,15 @@ def _signature_wanted(user) -> Q | None:
     return wanted
 
 
-def _sheets(condition: Q | None) -> list:
+def _sheets(condition: Q | None, user) -> list:
     if condition is None:
         return []
-    rows = QualitySheet.objects.filter(condition).select_related("customer", "product_model", "investigator")
-    return list(with_sheet_due(rows)[:MY_LIMIT])
+    rows = (
+        QualitySheet.objects.visible_to(user)
+        .filter(condition)
+        .select_related("customer", "product_model", "investigator")
+    )
+    return mask_sheets(with_sheet_due(rows)[:MY_LIMIT], user)
 
 
 def my_tasks(*, user, today=None) -> MyTasks:
@@ -152,12 +164,13 @@ def my_tasks(*, user, today=None) -> MyTasks:
     approved = Q(approved_at__isnull=False) & (~Q(severity=Severity.MAJOR) | Q(gm_approved_at__isnull=False))
     return MyTasks(
         to_raise=_complaints_without_sheet(user),
-        to_assign=_sheets(Q(state=S.DRAFT) if lead else None),
-        investigating=_sheets(Q(state=S.INVESTIGATING, investigator=user)),
-        to_review=_sheets(Q(state=S.UNDER_REVIEW) if lead else None),
-        to_sign=_sheets(Q(state=S.AWAITING_APPROVAL) & signature if signature is not None else None),
+        to_assign=_sheets(Q(state=S.DRAFT) if lead else None, user),
+        investigating=_sheets(Q(state=S.INVESTIGATING, investigator=user), user),
+        to_review=_sheets(Q(state=S.UNDER_REVIEW) if lead else None, user),
+        to_sign=_sheets(Q(state=S.AWAITING_APPROVAL) & signature if signature is not None else None, user),
         to_distribute=_sheets(
-            Q(state=S.AWAITING_APPROVAL) & approved if user.has_perm("quality.distribute_qualitysheet") else None
+            Q(state=S.AWAITING_APPROVAL) & approved if user.has_perm("quality.distribute_qualitysheet") else None,
+            user,
         ),
         tasks=list(
             DepartmentTask.objects.filter(owner=user, done_at__isnull=True, sheet__state__in=DISTRIBUTED)
@@ -169,7 +182,8 @@ def my_tasks(*, user, today=None) -> MyTasks:
         ),
         verifications=(
             list(
-                CapaAction.objects.filter(state=A.COMPLETED, verification_due__lte=today)
+                CapaAction.objects.visible_to(user)
+                .filter(state=A.COMPLETED, verification_due__lte=today)
                 .select_related("owner", "sheet")
                 .order_by("verification_due", "id")[:MY_LIMIT]
             )
@@ -201,25 +215,12 @@ def _outcomes(user) -> list:
     rows = QualitySheet.objects.filter(state=S.CLOSED, customer_informed_at__isnull=True).filter(
         Q(raised_by=user) | Q(customer__salesperson=user)
     )
-    return list(rows.select_related("customer").order_by("-closed_at", "-id")[:MY_LIMIT])
+    return mask_sheets(rows.select_related("customer").order_by("-closed_at", "-id")[:MY_LIMIT], user)
 
 
 def sheets_visible_to(user):
-    """Scope sheets to what the user may see.
-
-    Whoever sees every complaint sees every sheet; sales staff see the sheets of their
-    own customers and those they raised; a department sees the sheets it has tasks on.
-    """
-    sheets = QualitySheet.objects.all()
-    if user.has_perm("complaints.view_all_complaints"):
-        return sheets
-    mine = (
-        Q(customer__salesperson=user)
-        | Q(raised_by=user)
-        | Q(pk__in=SheetComplaint.objects.filter(complaint__customer__salesperson=user).values("sheet_id"))
-        | Q(pk__in=DepartmentTask.objects.filter(owner=user).values("sheet_id"))
-    )
-    return sheets.filter(mine)
+    """Scope sheets to what the user may see (the rule is in :mod:`quality.managers`)."""
+    return QualitySheet.objects.visible_to(user)
 
 
 def sheet_list(*, filters, user=None):
@@ -230,9 +231,12 @@ def sheet_list(*, filters, user=None):
     return sheet_filter, sheet_filter.qs
 
 
-def capa_list(*, filters, queryset=None):
-    """Return the filter (for its form) and the filtered actions, overdue first, then by due date."""
-    base = with_capa_due(queryset if queryset is not None else CapaAction.objects.all())
+def capa_list(*, filters, queryset=None, user=None):
+    """Return the filter (for its form) and the filtered actions ``user`` sees, overdue first, then by due date."""
+    base = queryset if queryset is not None else CapaAction.objects.all()
+    if user is not None:
+        base = base & CapaAction.objects.visible_to(user)
+    base = with_capa_due(base)
     capa_filter = CapaFilter(filters, queryset=base.select_related("owner", "sheet"))
     return capa_filter, capa_filter.qs
 
@@ -277,6 +281,7 @@ class SheetChain:
     assessments: list
     actions: list
     timeline: list
+    other_complaints: int = 0
 
 
 def _change(event) -> str:
@@ -285,70 +290,114 @@ def _change(event) -> str:
     return f"{event.get_from_state_display()} → {event.get_to_state_display()}"
 
 
-def sheet_chain(sheet: QualitySheet) -> SheetChain:
-    """Return the rows hanging off a sheet, one query each, and its timeline with its actions' history."""
+def sheet_chain(sheet: QualitySheet, user=None) -> SheetChain:
+    """Return the rows hanging off a sheet, one query each, and its timeline with its actions' history.
+
+    With ``user``, leave out what belongs to customers the user does not see (:mod:`quality.managers`):
+    their complaints are counted in ``other_complaints``. ``sheet`` must not be masked yet.
+    """
+    complaints = (
+        Complaint.objects.filter(quality_link__sheet=sheet)
+        .select_related("customer", "product_model")
+        .order_by("quality_link__linked_at", "id")
+    )
+    files = sheet.files.select_related("uploaded_by")
+    if user is None:
+        shown, other_complaints = list(complaints), 0
+    else:
+        shown, other_complaints = split_complaints(complaints, user)
+        files = visible_files(sheet, user, files)
+    files = list(files)
+    hidden_numbers = {c.number for c in complaints} - {c.number for c in shown} if other_complaints else set()
+    file_names = {f.original_name for f in files}
     sheet_events = [
-        TimelineEntry(e.at, e.actor, e.get_action_display(), _change(e), e.note)
+        TimelineEntry(
+            e.at,
+            e.actor,
+            e.get_action_display(),
+            _change(e),
+            event_note(e, user, hidden_numbers, file_names) if user is not None else e.note,
+        )
         for e in SheetEvent.objects.filter(sheet=sheet).select_related("actor")
     ]
     action_events = [
-        TimelineEntry(e.at, e.actor, str(CapaAction._meta.verbose_name), _change(e), e.note, e.action.number)
+        TimelineEntry(
+            e.at,
+            e.actor,
+            str(CapaAction._meta.verbose_name),
+            _change(e),
+            e.note,
+            e.action.number,
+        )
         for e in CapaEvent.objects.filter(action__sheet=sheet).select_related("actor", "action")
     ]
     return SheetChain(
-        complaints=list(
-            Complaint.objects.filter(quality_link__sheet=sheet)
-            .select_related("customer", "product_model")
-            .order_by("quality_link__linked_at", "id")
-        ),
-        files=list(sheet.files.select_related("uploaded_by")),
+        complaints=shown,
+        files=files,
         tasks=list(sheet.tasks.select_related("owner")),
         assessments=list(sheet.assessments.select_related("person", "recorded_by")),
         actions=list(sheet.capa_actions.select_related("owner", "verified_by").order_by("created_at", "id")),
         timeline=sorted(sheet_events + action_events, key=lambda entry: entry.at),
+        other_complaints=other_complaints,
     )
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Other deliveries that may have the same problem."""
+    """Other deliveries that may have the same problem.
+
+    ``batch`` and ``model`` hold the rows the user may see; ``hidden_batch`` and
+    ``hidden_customers`` count the batch's deliveries and customers left out.
+    """
 
     batch: list
     model_count: int
     model: list
+    batch_customers: int = 0
+    hidden_batch: int = 0
+    hidden_customers: int = 0
 
-    @property
-    def batch_customers(self) -> int:
-        return len({delivery.customer_id for delivery in self.batch})
 
+def affected_scope(sheet: QualitySheet, user=None) -> Scope:
+    """Return the other deliveries of the sheet's batch (with their customers) and of its model.
 
-def affected_scope(sheet: QualitySheet) -> Scope:
-    """Return the other deliveries of the sheet's batch (all, with their customers) and of its model.
-
-    The sheet's own unit is left out. Three queries at most, whatever the ledger holds.
+    The sheet's own unit is left out. Other customers' rows go only to a ``user`` who sees
+    every customer; anyone else gets their own customers' rows and counts of the rest
+    (:mod:`quality.managers`). A handful of queries, whatever the ledger holds. ``sheet``
+    must not be masked yet.
     """
     serial = sheet.serial_number.strip().upper()
     batch_number = sheet.batch_number.strip().upper()
     deliveries = Delivery.objects.select_related("customer", "product_model")
     if serial:
         deliveries = deliveries.exclude(serial_number=serial)
-    batch = []
+    restricted = user is not None and not sees_all_customers(user)
+    mine = Q(customer__in=Customer.objects.visible_to(user).values("pk")) if restricted else Q()
+    batch, batch_customers, hidden_batch, hidden_customers = [], 0, 0, 0
     if batch_number:
-        batch = list(deliveries.filter(batch_number=batch_number).order_by("customer__name", "delivery_date", "id"))
+        in_batch = deliveries.filter(batch_number=batch_number)
+        batch = list(in_batch.filter(mine).order_by("customer__name", "delivery_date", "id"))
+        batch_customers = len({delivery.customer_id for delivery in batch})
+        if restricted:
+            others = in_batch.exclude(mine).aggregate(n=Count("pk"), customers=Count("customer", distinct=True))
+            hidden_batch, hidden_customers = others["n"], others["customers"]
+            batch_customers += hidden_customers
     model, model_count = [], 0
     if sheet.product_model_id:
         same_model = deliveries.filter(product_model_id=sheet.product_model_id)
         model_count = same_model.count()
         if model_count:
-            model = list(same_model.order_by("-delivery_date", "-id")[:MODEL_SCOPE_LIMIT])
-    return Scope(batch=batch, model_count=model_count, model=model)
+            model = list(same_model.filter(mine).order_by("-delivery_date", "-id")[:MODEL_SCOPE_LIMIT])
+    return Scope(batch, model_count, model, batch_customers, hidden_batch, hidden_customers)
 
 
 # --- one action ---------------------------------------------------------------------------
 
 
-def capa_get(*, number: str) -> CapaAction:
-    queryset = CapaAction.objects.select_related(
+def capa_get(*, number: str, user=None) -> CapaAction:
+    """Return the action with its sheet, or 404 (also when ``user`` may not see it)."""
+    actions = CapaAction.objects.visible_to(user) if user is not None else CapaAction.objects.all()
+    queryset = actions.select_related(
         "owner", "created_by", "verified_by", "sheet", "sheet__customer", "sheet__product_model"
     )
     return get_object_or_404(queryset, number=number)

@@ -552,7 +552,10 @@ def test_an_overdue_task_is_marked_red(client_for, cast, db):
 
 
 def test_evidence_is_attached_and_downloaded_by_those_who_may_see_it(client_for, cast, private_files, db):
-    sheet = QualitySheetFactory(state=S.INVESTIGATING, investigator=cast.qe)
+    # A sheet of the sales user's customer: sales see the evidence of their own customers' sheets only.
+    sheet = QualitySheetFactory(
+        state=S.INVESTIGATING, investigator=cast.qe, customer=CustomerFactory(salesperson=cast.sales)
+    )
     upload = SimpleUploadedFile("断口.png", PNG, content_type="image/png")
     assert step(client_for(cast.qe), sheet, "attach", files=[upload]).status_code == 302
     item = SheetFile.objects.get()
@@ -590,7 +593,8 @@ def test_the_scope_lists_the_other_customers_deliveries_of_the_same_batch(client
     sheet = QualitySheetFactory(
         customer=world.customer, product_model=world.model, batch_number="B-7", serial_number="SN-A1"
     )
-    page = client_for(cast.sales).get(sheet.get_absolute_url()).content.decode()
+    # The quality group sees every customer's deliveries.
+    page = client_for(cast.leader).get(sheet.get_absolute_url()).content.decode()
     batch = page.split('data-testid="scope-batch"')[1].split("</table>")[0]
     assert world.neighbour.name in batch and "SN-B1" in batch
     assert world.far.name in batch and other_batch_unit.serial_number in batch
@@ -602,6 +606,12 @@ def test_the_scope_lists_the_other_customers_deliveries_of_the_same_batch(client
 def test_export_links_are_offered_to_those_who_may_export(client_for, cast, db):
     sheet = QualitySheetFactory()
     assert 'data-testid="exports"' not in client_for(cast.sales).get(sheet.get_absolute_url()).content.decode()
+    # The sales user sees how many other customers are hit, never who they are.
+    page = client_for(cast.sales).get(sheet.get_absolute_url()).content.decode()
+    scope = page.split('data-testid="scope"')[1].split("</div></div>")[0]
+    assert 'data-testid="scope-hidden"' in scope and "2" in scope.split('data-testid="scope-hidden"')[1][:80]
+    for secret in (world.neighbour.name, world.far.name, "SN-B1", "SN-C1", other_batch_unit.serial_number):
+        assert secret not in page
     if not optional_url("quality:eightd", sheet.number):
         pytest.skip("the 8D report pages are not wired up yet")
     assert 'data-testid="exports"' in client_for(cast.leader).get(sheet.get_absolute_url()).content.decode()
@@ -644,8 +654,9 @@ def test_the_workbench_lists_overdue_sheets_first_and_filters_them(client_for, c
 
 
 def test_the_action_list_filters_overdue_actions(client_for, cast, db):
-    late = CapaActionFactory(due_date=timezone.localdate() - datetime.timedelta(days=3))
-    on_time = CapaActionFactory()
+    mine = CustomerFactory(salesperson=cast.sales)
+    late = CapaActionFactory(due_date=timezone.localdate() - datetime.timedelta(days=3), sheet__customer=mine)
+    on_time = CapaActionFactory(sheet__customer=mine)
     page = client_for(cast.sales).get(reverse("quality:capa_list"), {"overdue": "true"}).content.decode()
     assert late.number in page and on_time.number not in page
 
@@ -714,7 +725,8 @@ def test_an_action_found_not_effective_reopens_with_a_new_plan_and_keeps_the_old
 
 
 def test_capa_steps_follow_the_owner_and_the_verifier(client_for, cast, db):
-    action = CapaActionFactory(owner=cast.qe)
+    # On a sheet of the sales user's customer, so that sales see the action but may not act on it.
+    action = CapaActionFactory(owner=cast.qe, sheet__customer=CustomerFactory(salesperson=cast.sales))
     assert capa_step(client_for(cast.sales), action, "complete", note="x").status_code == 403
     assert capa_step(client_for(cast.qe), action, "verify", effective="yes", note="x").status_code == 403
     assert capa_step(client_for(cast.qe), action, "check", finding="进度正常", checked_on=days(0)).status_code == 302

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors, services
 from ..forms import CAPA_FORMS, CapaCreateForm
 from ..models import CapaAction
-from .common import add_service_error, panels, query_without, view_capa_required
+from ..sight import mask_action
+from .common import add_service_error, capa_access_required, panels, query_without
 
 STEPS = [
     ("complete", gettext_lazy("Report it done"), "primary"),
@@ -26,9 +27,9 @@ STEPS = [
 
 
 @login_required
-@view_capa_required
+@capa_access_required
 def capa_list(request):
-    capa_filter, actions = selectors.capa_list(filters=request.GET)
+    capa_filter, actions = selectors.capa_list(filters=request.GET, user=request.user)
     page = selectors.paginate(actions, request.GET.get("page"))
     context = {
         "filter": capa_filter,
@@ -59,12 +60,14 @@ def render_capa(request, action: CapaAction, *, bound=None, status: int = 200):
         "today": timezone.localdate(),
     }
     return render(request, "quality/capa_detail.html", context, status=status)
+    # Only now, with every service run and every form built: the page shows the sheet as the user may see it.
+    mask_action(action, request.user)
 
 
 @login_required
-@view_capa_required
+@capa_access_required
 def capa_detail(request, number):
-    return render_capa(request, selectors.capa_get(number=number))
+    return render_capa(request, selectors.capa_get(number=number, user=request.user))
 
 
 HANDLERS = {
@@ -78,10 +81,10 @@ HANDLERS = {
 
 
 @login_required
-@view_capa_required
+@capa_access_required
 @require_POST
 def capa_step(request, number, step):
-    action = selectors.capa_get(number=number)
+    action = selectors.capa_get(number=number, user=request.user)
     if step not in services.capa_actions(action, request.user):
         raise PermissionDenied
     form = CAPA_FORMS[step](request.POST, record=action, user=request.user)
@@ -121,10 +124,10 @@ def capa_create(request):
 
 
 @login_required
-@view_capa_required
+@capa_access_required
 def capa_notice(request, number):
     """Print the rectification notice (整改通知单) of an action from a supervision check."""
-    action = selectors.capa_get(number=number)
+    action = selectors.capa_get(number=number, user=request.user)
     if not action.is_notice:
         raise Http404
-    return render(request, "quality/capa_notice.html", {"action": action})
+    return render(request, "quality/capa_notice.html", {"action": mask_action(action, request.user)})

@@ -24,6 +24,21 @@ def quality_view_required(view):
     return wrapped
 
 
+def capa_access_required(view):
+    """Let in those who may view actions and the owners of an action (who need no quality role); 403 otherwise."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        from ..models import CapaAction
+
+        user = request.user
+        if not (user.has_perm("quality.view_capaaction") or CapaAction.objects.filter(owner=user).exists()):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def add_service_error(form, error: ValidationError) -> None:
     """Show a service's ValidationError on ``form``: on its field where one matches, else on top."""
     if hasattr(error, "error_dict"):

@@ -18,7 +18,7 @@ def _sheet(request, number: str) -> QualitySheet:
     sheet = sheets_visible_to(request.user).filter(number=number).only("pk").first()
     if sheet is None:
         raise Http404
-    return load_sheet(sheet)
+    return load_sheet(sheet, request.user)
 
 
 @login_required
@@ -26,7 +26,7 @@ def _sheet(request, number: str) -> QualitySheet:
 def eightd(request, number):
     """Show the 8D report laid out for A4 paper."""
     sheet = _sheet(request, number)
-    context = {"sheet": sheet, "sections": build_8d(sheet), "printed_at": timezone.localtime()}
+    context = {"sheet": sheet, "sections": build_8d(sheet, request.user), "printed_at": timezone.localtime()}
     return render(request, "quality/reports/eightd.html", context)
 
 
@@ -35,7 +35,7 @@ def eightd(request, number):
 def eightd_download(request, number):
     """Download the 8D report as an xlsx workbook."""
     sheet = _sheet(request, number)
-    response = HttpResponse(eightd_xlsx(sheet), content_type=XLSX_TYPE)
+    response = HttpResponse(eightd_xlsx(sheet, request.user), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"8D-{sheet.number}.xlsx")
     return response
 

@@ -16,6 +16,7 @@ from complaints.models import Complaint
 from .. import rules, selectors, services
 from ..forms import SHEET_FORMS, TASK_FORMS, SheetRaiseForm
 from ..models import QualitySheet, SheetComplaint
+from ..sight import mask_sheet, visible_files
 from .common import add_service_error, optional_url, panels, view_sheet_required
 
 # The steps in the order a sheet meets them, with their button's label and colour.
@@ -82,11 +83,12 @@ def render_sheet(request, sheet: QualitySheet, *, bound=None, bound_task=None, s
     """Render the sheet page; ``bound`` is a step's form (``bound_task`` a task's) shown again with its errors."""
     user, today = request.user, timezone.localdate()
     allowed = services.sheet_actions(sheet, user)
-    chain = selectors.sheet_chain(sheet)
+    chain = selectors.sheet_chain(sheet, user)
+    scope = selectors.affected_scope(sheet, user)
     context = {
         "sheet": sheet,
         "chain": chain,
-        "scope": selectors.affected_scope(sheet),
+        "scope": scope,
         "scope_limit": selectors.MODEL_SCOPE_LIMIT,
         "task_rows": _task_rows(sheet, chain.tasks, user, today, bound_task),
         "panels": panels(
@@ -97,6 +99,8 @@ def render_sheet(request, sheet: QualitySheet, *, bound=None, bound_task=None, s
         "today": today,
     }
     return render(request, "quality/sheet_detail.html", context, status=status)
+    # Only now, with every service run and every form built: the page shows the masked sheet.
+    mask_sheet(sheet, user)
 
 
 @login_required
@@ -111,8 +115,8 @@ def file_download(request, number, pk):
     """Stream an evidence file to those who may see the sheet's files; everyone else gets a 404."""
     if not request.user.has_perm("quality.view_sheetfile"):
         raise Http404
-    sheet = get_object_or_404(QualitySheet, number=number)
-    item = get_object_or_404(sheet.files, pk=pk)
+    sheet = get_object_or_404(QualitySheet.objects.visible_to(request.user), number=number)
+    item = get_object_or_404(visible_files(sheet, request.user, sheet.files.all()), pk=pk)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as error:

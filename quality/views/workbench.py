@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..models import CapaAction, QualitySheet
+from ..sight import mask_sheets
 from .common import quality_view_required, query_without
 
 ACTIONS_PAGE = "apage"
@@ -36,18 +37,20 @@ def workbench(request):
     if sees_sheets:
         sheet_filter, sheets = selectors.sheet_list(filters=request.GET, user=request.user)
         context.update(
+        page = selectors.paginate(sheets, request.GET.get("page"))
+        page.object_list = mask_sheets(page.object_list, user)
             filter=sheet_filter,
-            page=selectors.paginate(sheets, request.GET.get("page")),
+            page=page,
             query=query_without(request, "page"),
         )
         if request.htmx:
             return render(request, "quality/_sheet_table.html", context)
-        counts = selectors.sheet_counts(today)
+        counts = selectors.sheet_counts(today, user=user)
         context.update(sheet_counts=_counted(QualitySheet.State.choices, counts), sheets_overdue=counts["overdue"])
     if sees_actions:
-        counts = selectors.capa_counts(today)
+        counts = selectors.capa_counts(today, user=user)
         open_actions = CapaAction.objects.filter(state__in=[CapaAction.State.OPEN, CapaAction.State.COMPLETED])
-        _filter, actions = selectors.capa_list(filters={}, queryset=open_actions)
+        _filter, actions = selectors.capa_list(filters={}, queryset=open_actions, user=user)
         context.update(
             capa_counts=_counted(CapaAction.State.choices, counts),
             actions_overdue=counts["overdue"],
