@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from aftersales.spreadsheets import safe_cell
 from customers.models import Customer
 
-from .models import Assessment, CapaAction, DepartmentTask, QualitySheet, SheetComplaint
+from .models import Assessment, CapaAction, DepartmentTask, QualitySheet, SheetComplaint, SheetEvent
 from .sight import mask_sheet, sees_all_customers
 
 
@@ -82,6 +82,11 @@ def load_sheet(sheet: QualitySheet, user=None) -> QualitySheet:
                 queryset=CapaAction.objects.select_related("owner", "verified_by").order_by("kind", "number"),
             ),
             Prefetch("assessments", queryset=Assessment.objects.select_related("person", "recorded_by")),
+            Prefetch(
+                "events",
+                queryset=SheetEvent.objects.filter(to_state=QualitySheet.State.UNDER_REVIEW).order_by("-at", "-pk"),
+                to_attr="submissions",
+            ),
         )
         .get(pk=sheet.pk)
     )
@@ -92,6 +97,27 @@ def load_sheet(sheet: QualitySheet, user=None) -> QualitySheet:
         )
         mask_sheet(loaded, user)
     return loaded
+
+
+def sign_off(sheet: QualitySheet) -> Table:
+    """Return every signature the sheet needs, signed or not: a major problem adds the general manager.
+
+    ``sheet`` comes from :func:`load_sheet`. The investigator signs with the submission of the analysis.
+    """
+    investigating = sheet.state in (QualitySheet.State.DRAFT, QualitySheet.State.INVESTIGATING)
+    submitted = sheet.submissions[0].at if sheet.submissions and not investigating else None
+    rows = [
+        (_("Prepared (investigator)"), sheet.investigator, submitted),
+        (_("Reviewed (quality group leader)"), sheet.reviewed_by, sheet.reviewed_at),
+        (_("Approved (quality deputy leader)"), sheet.approved_by, sheet.approved_at),
+    ]
+    if sheet.is_major:
+        rows.append((_("Approved (general manager)"), sheet.gm_approved_by, sheet.gm_approved_at))
+    return Table(
+        [_("Role"), _("Signature"), _("Date")],
+        [[role, _person(user), _day(moment)] for role, user, moment in rows],
+        _("Signatures"),
+    )
 
 
 def verification_result(action: CapaAction) -> str:
@@ -302,6 +328,7 @@ def eightd_xlsx(sheet: QualitySheet, user=None) -> bytes:
     return output.getvalue()
 
 
+    writer.signatures(sign_off(load_sheet(sheet, user)))
 class _Writer:
     """Append the rows of the report to a worksheet, one block per section."""
 
@@ -327,6 +354,12 @@ class _Writer:
         cell.alignment, cell.border = WRAP, BOX
         if font is not None:
             cell.font = font
+    def signatures(self, table: Table):
+        self._merged(table.caption, Font(bold=True, color="FFFFFF"), SECTION_FILL)
+        self._row(table.headers, Font(bold=True), HEADER_FILL)
+        for values in table.rows:
+            self._row(values)
+
         if fill is not None:
             cell.fill = fill
         return cell

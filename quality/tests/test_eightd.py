@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -216,3 +217,63 @@ def test_a_draft_field_sheet_prints_with_empty_boxes(client_for):
 
     for url in _urls(sheet).values():
         assert client_for(roles.QUALITY_LEADER).get(url).status_code == 200
+
+
+def _signed_major_sheet(people, *, gm_signed=True):
+    day = timezone.now() - datetime.timedelta(days=2)
+    return QualitySheetFactory(
+        state=QualitySheet.State.DISTRIBUTED if gm_signed else QualitySheet.State.AWAITING_APPROVAL,
+        severity=Severity.MAJOR,
+        analysed=True,
+        investigator=people.investigator,
+        reviewed_by=people.leader,
+        reviewed_at=day,
+        approved_by=people.deputy,
+        approved_at=day,
+        gm_approved_by=people.gm if gm_signed else None,
+        gm_approved_at=timezone.now() if gm_signed else None,
+    )
+
+
+def _signers(page: str) -> str:
+    return page.split('data-testid="signatures"')[1].split("</table>")[0]
+
+
+def test_the_8d_page_shows_every_required_signer_of_a_major_sheet_with_name_and_date(client_for, people):
+    sheet = _signed_major_sheet(people)
+    client = client_for(people.leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    signers = _signers(client.get(_urls(sheet)["eightd"]).text)
+
+    assert "Approved (quality deputy leader)" in signers and "Approved (general manager)" in signers
+    assert str(people.deputy) in signers and str(people.gm) in signers and str(people.leader) in signers
+    assert f"{timezone.localtime(sheet.approved_at):%Y-%m-%d}" in signers
+    assert f"{timezone.localtime(sheet.gm_approved_at):%Y-%m-%d}" in signers
+
+
+def test_a_general_sheet_needs_no_general_manager_and_an_unsigned_one_leaves_the_box_empty(client_for, people):
+    general = QualitySheetFactory(state=QualitySheet.State.AWAITING_APPROVAL, reviewed=True)
+    unsigned = _signed_major_sheet(people, gm_signed=False)
+    client = client_for(people.leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    assert "general manager" not in _signers(client.get(_urls(general)["eightd"]).text)
+    boxes = _signers(client.get(_urls(unsigned)["eightd"]).text).split('data-signer="')
+    gm_box = next(box for box in boxes if box.startswith("4"))
+    assert str(people.gm) not in gm_box and "<span></span>" in gm_box
+
+
+def test_the_8d_xlsx_lists_the_signatures_with_the_general_manager_of_a_major_sheet(people):
+    sheet = _signed_major_sheet(people)
+    with translation.override("en"):
+        book = openpyxl.load_workbook(io.BytesIO(eightd_xlsx(sheet)))
+
+    rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Signatures")
+    signed = {row[0]: (row[1], row[2]) for row in rows[start + 2 :]}
+    day = f"{timezone.localtime(sheet.approved_at):%Y-%m-%d}"
+    assert signed["Approved (quality deputy leader)"] == (str(people.deputy), day)
+    assert signed["Approved (general manager)"] == (str(people.gm), f"{timezone.localtime(sheet.gm_approved_at):%Y-%m-%d}")
+    assert signed["Reviewed (quality group leader)"] == (str(people.leader), day)
+    assert signed["Prepared (investigator)"][0] == str(people.investigator)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from ..eightd import XLSX_TYPE, build_8d, eightd_xlsx, load_sheet, verification_result
+from ..eightd import XLSX_TYPE, build_8d, eightd_xlsx, load_sheet, sign_off, verification_result
 from ..models import CapaAction, QualitySheet, SheetEvent
 from ..selectors import sheets_visible_to
 
@@ -26,7 +26,12 @@ def _sheet(request, number: str) -> QualitySheet:
 def eightd(request, number):
     """Show the 8D report laid out for A4 paper."""
     sheet = _sheet(request, number)
-    context = {"sheet": sheet, "sections": build_8d(sheet, request.user), "printed_at": timezone.localtime()}
+    context = {
+        "sheet": sheet,
+        "sections": build_8d(sheet, request.user),
+        "signatures": sign_off(sheet),
+        "printed_at": timezone.localtime(),
+    }
     return render(request, "quality/reports/eightd.html", context)
 
 
