@@ -39,6 +39,22 @@ def investigators():
     return users.filter(pk__in=in_quality.values("pk"))
 
 
+# Department tasks go to staff who see every sheet and act on it: not sales (who see their own
+# customers' sheets only), not read-only management, and not an administrator's account.
+TASK_OWNER_ROLES = [code for code in roles.ALL if code not in (roles.SALES, roles.MANAGEMENT)]
+
+
+def task_owners():
+    """Return who may own a department task: active staff with a department and a role that sees sheets."""
+    users = active_users().filter(is_superuser=False).exclude(department="")
+    eligible = users.filter(
+        groups__name__in=TASK_OWNER_ROLES,
+        groups__permissions__codename="view_qualitysheet",
+        groups__permissions__content_type__app_label="quality",
+    )
+    return users.filter(pk__in=eligible.values("pk")).order_by("department", "last_name", "first_name", "username")
+
+
 class SheetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",

@@ -10,7 +10,7 @@ from complaints.models import Complaint, Severity
 from customers.forms import DateInput
 from customers.models import Customer, Delivery, ProductModel
 
-from .filters import active_users, investigators, users_with_perm
+from .filters import active_users, investigators, task_owners, users_with_perm
 from .models import Assessment, CapaAction, CapaSource, RootCause
 
 WHY_COUNT = 5
@@ -194,10 +194,26 @@ class TaskForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
-        self.fields["owner"].choices = [("", "---------"), *((pk, str(p)) for pk, p in self.people.items())]
+        # Grouped by department: the owner is one of the responsible department's own staff.
+        groups = {}
+        for pk, person in self.people.items():
+            groups.setdefault(person.department, []).append((pk, str(person)))
+        self.fields["owner"].choices = [("", "---------"), *groups.items()]
+        self.fields["owner"].help_text = _("Active staff of the department who can open quality sheets.")
 
     def clean_owner(self):
         return self.people[self.cleaned_data["owner"]]
+
+    def clean(self):
+        data = super().clean()
+        owner, department = data.get("owner"), (data.get("department") or "").strip()
+        if owner is not None and department and owner.department != department:
+            self.add_error(
+                "owner",
+                _("%(name)s is not staff of %(department)s (their department: %(own)s).")
+                % {"name": owner, "department": department, "own": owner.department},
+            )
+        return data
 
 
 class BaseTaskFormSet(forms.BaseFormSet):
@@ -218,7 +234,7 @@ class DistributeForm(StepForm):
     def __init__(self, data=None, files=None, **kwargs):
         super().__init__(data, files, **kwargs)
         # One query, shared by every row's owner choice; owners must be able to open the sheet.
-        people = list(users_with_perm("quality.view_qualitysheet"))
+        people = list(task_owners())
         self.formset = TaskFormSet(data, prefix="distribute-tasks", form_kwargs={"people": people})
 
     def is_valid(self):

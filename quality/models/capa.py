@@ -13,10 +13,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from aftersales.models import TimelineEvent
 
 from .. import rules
+from ..managers import CapaActionQuerySet
 from .sheet import QualitySheet
 
 
-from ..managers import CapaActionQuerySet
 class CapaSource(models.TextChoices):
     QUALITY_SHEET = "quality_sheet", _("Quality information sheet")
     SURVEY = "survey", _("Survey finding")
@@ -91,6 +91,8 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CapaActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("corrective/preventive action")
         verbose_name_plural = _("corrective/preventive actions")
@@ -100,8 +102,6 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
             ("import_capaaction", _("Can import corrective/preventive actions")),
             ("export_capaaction", _("Can export corrective/preventive actions")),
         ]
-    objects = CapaActionQuerySet.as_manager()
-
         indexes = [
             models.Index(fields=["state", "due_date"], name="capa_state_due"),
             models.Index(fields=["owner", "state"], name="capa_owner_state"),

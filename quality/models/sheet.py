@@ -14,12 +14,12 @@ from complaints.models import Complaint, Severity
 from customers.models import Customer, ProductModel
 
 from .. import rules
+from ..managers import QualitySheetQuerySet
 
 
 class RootCause(models.TextChoices):
     DESIGN = "design", _("Design defect")
     PRODUCTION = "production", _("Production quality")
-from ..managers import QualitySheetQuerySet
     TRANSPORT = "transport", _("Transport damage")
     INSTALLATION = "installation", _("Installation")
     USE = "use", _("Use and maintenance")
@@ -143,13 +143,13 @@ class QualitySheet(ConcurrentTransitionMixin, models.Model):
         Complaint, through="SheetComplaint", related_name="quality_sheets", verbose_name=_("complaints")
     )
 
+    objects = QualitySheetQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("quality information sheet")
         verbose_name_plural = _("quality information sheets")
         ordering = ["-raised_at", "-id"]
         permissions = [
-    objects = QualitySheetQuerySet.as_manager()
-
             ("raise_qualitysheet", _("Can raise a quality information sheet")),
             ("lead_qualitysheet", _("Can assign, review and assess quality sheets (quality group leader)")),
             ("approve_qualitysheet", _("Can approve a quality sheet (quality deputy leader)")),

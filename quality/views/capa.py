@@ -59,9 +59,9 @@ def render_capa(request, action: CapaAction, *, bound=None, status: int = 200):
         ),
         "today": timezone.localdate(),
     }
-    return render(request, "quality/capa_detail.html", context, status=status)
     # Only now, with every service run and every form built: the page shows the sheet as the user may see it.
     mask_action(action, request.user)
+    return render(request, "quality/capa_detail.html", context, status=status)
 
 
 @login_required

@@ -98,9 +98,9 @@ def render_sheet(request, sheet: QualitySheet, *, bound=None, bound_task=None, s
         "export_links": _export_links(sheet, user),
         "today": today,
     }
-    return render(request, "quality/sheet_detail.html", context, status=status)
     # Only now, with every service run and every form built: the page shows the masked sheet.
     mask_sheet(sheet, user)
+    return render(request, "quality/sheet_detail.html", context, status=status)
 
 
 @login_required

@@ -36,9 +36,9 @@ def workbench(request):
     context = {"today": today, "sees_sheets": sees_sheets, "sees_actions": sees_actions}
     if sees_sheets:
         sheet_filter, sheets = selectors.sheet_list(filters=request.GET, user=request.user)
-        context.update(
         page = selectors.paginate(sheets, request.GET.get("page"))
         page.object_list = mask_sheets(page.object_list, user)
+        context.update(
             filter=sheet_filter,
             page=page,
             query=query_without(request, "page"),
