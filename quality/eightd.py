@@ -323,12 +323,12 @@ def eightd_xlsx(sheet: QualitySheet, user=None) -> bytes:
     writer.title(_("8D report %(number)s: %(title)s") % {"number": sheet.number, "title": sheet.title})
     for section in sections:
         writer.section(section)
+    writer.signatures(sign_off(load_sheet(sheet, user)))
     output = BytesIO()
     book.save(output)
     return output.getvalue()
 
 
-    writer.signatures(sign_off(load_sheet(sheet, user)))
 class _Writer:
     """Append the rows of the report to a worksheet, one block per section."""
 
@@ -349,17 +349,17 @@ class _Writer:
             self._table(table)
         self.row += 1
 
-    def _cell(self, column, value, font=None, fill=None):
-        cell = self.ws.cell(row=self.row, column=column, value=safe_cell(value))
-        cell.alignment, cell.border = WRAP, BOX
-        if font is not None:
-            cell.font = font
     def signatures(self, table: Table):
         self._merged(table.caption, Font(bold=True, color="FFFFFF"), SECTION_FILL)
         self._row(table.headers, Font(bold=True), HEADER_FILL)
         for values in table.rows:
             self._row(values)
 
+    def _cell(self, column, value, font=None, fill=None):
+        cell = self.ws.cell(row=self.row, column=column, value=safe_cell(value))
+        cell.alignment, cell.border = WRAP, BOX
+        if font is not None:
+            cell.font = font
         if fill is not None:
             cell.fill = fill
         return cell
