@@ -115,15 +115,16 @@ PLAN = [
     (S.UNDER_REVIEW, "capacitor", WAITING, {"sent_back": "五问分析未追到来料检验，补充进货检验记录后重新提交"}),
     (S.AWAITING_APPROVAL, "leak", WAITING, {"signatures": ["quality_deputy"]}),  # major: the GM still to sign
     (S.AWAITING_APPROVAL, "field", None, {"signatures": []}),
+    # Task owners are staff of the named department whose role opens quality sheets.
     (S.DISTRIBUTED, "paint", MOVED_ON, {"tasks": [
-        ("物流部", "warehouse_keeper", "更换承运商包装方案，侧面加护角", 7),
+        ("售后服务组", "aftersales_engineer", "上门检查同批次已发货柜体漆面并补漆，改进包装护角", 7),
     ]}),
     (S.IN_PROGRESS, "crack", MOVED_ON, {"tasks": [
-        ("采购部", "purchasing", "隔离同批次瓷套库存并书面通知供应商整改", 3),
+        ("质量组", "quality_engineer", "隔离同批次瓷套库存并书面通知供应商整改", 3),
         ("售后服务组", "aftersales_manager", "排查同批次已交付断路器并安排更换", 10),  # left overdue
     ]}),
     (S.CLOSED, "sf6", MOVED_ON, {"tasks": [
-        ("采购部", "purchasing", "修改密封圈采购技术条件，注明氟橡胶材质", 5),
+        ("质量组", "quality_engineer", "修改密封圈采购技术条件，注明氟橡胶材质", 5),
         ("售后服务组", "aftersales_manager", "同批次环网柜上门检漏并更换密封圈", 10),
     ]}),
 ]

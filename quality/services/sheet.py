@@ -19,6 +19,7 @@ from complaints.services import complaint_quality_approved
 from customers.models import Interaction
 
 from .. import rules
+from ..filters import investigators, task_owners
 from ..models import Assessment, DepartmentTask, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from .common import check_step, may, notify, require, require_text, run_transition
 
@@ -138,7 +139,7 @@ def sheet_assign(*, actor, sheet: QualitySheet, investigator, due_date=None) -> 
     """Name the investigator (the quality group leader); a draft starts its investigation."""
     sheet = _locked(sheet)
     require(rules.is_leader(sheet, actor))
-    if not investigator.has_perm("quality.view_qualitysheet"):
+    if not investigators().filter(pk=investigator.pk).exists():
         raise ValidationError(
             _("%(name)s cannot investigate quality sheets."), params={"name": investigator}, code="investigator"
         )
@@ -274,6 +275,7 @@ def sheet_distribute(*, actor, sheet: QualitySheet, tasks: list[dict]) -> Qualit
                 code="due_date",
             )
         rows.append(task)
+    _check_task_owners(rows)
     sheet.distributed_by = actor
     sheet = _move(actor, sheet, "distribute")
     for task in rows:
@@ -281,6 +283,21 @@ def sheet_distribute(*, actor, sheet: QualitySheet, tasks: list[dict]) -> Qualit
         _event(sheet, actor, SheetEvent.Action.TASK, f"{task.department} · {task.owner} · {task.due_date}")
     notify("sheet_distributed", sheet.pk)
     return sheet
+
+
+def _check_task_owners(tasks: list[DepartmentTask]) -> None:
+    """Refuse an owner who is not active staff of the task's department with a role that sees sheets."""
+    eligible = set(task_owners().filter(pk__in=[t.owner_id for t in tasks]).values_list("pk", "department"))
+    for task in tasks:
+        if (task.owner_id, task.department.strip()) not in eligible:
+            raise ValidationError(
+                _(
+                    "%(name)s cannot own the task of %(department)s: choose active staff of that department "
+                    "whose role can open quality sheets."
+                ),
+                params={"name": task.owner, "department": task.department},
+                code="owner",
+            )
 
 
 def _require_approvals(sheet: QualitySheet) -> None:

@@ -38,6 +38,12 @@ def queued(monkeypatch):
     return calls
 
 
+def _in_department(user, department):
+    user.department = department
+    user.save(update_fields=["department"])
+    return user
+
+
 @pytest.fixture
 def people(make_user, role_user):
     """Return one user per quality role, a second deputy and engineer, and the sales user."""
@@ -45,14 +51,15 @@ def people(make_user, role_user):
         sales=role_user(roles.SALES),
         engineer=role_user(roles.AFTERSALES_ENGINEER),
         manager=role_user(roles.AFTERSALES_MANAGER),
-        investigator=role_user(roles.QUALITY_ENGINEER),
+        investigator=_in_department(role_user(roles.QUALITY_ENGINEER), "技术部"),
         other_engineer=make_user(roles.QUALITY_ENGINEER, username="other_quality_engineer"),
         leader=role_user(roles.QUALITY_LEADER),
         clerk=role_user(roles.QUALITY_CLERK),
         deputy=role_user(roles.QUALITY_DEPUTY),
         second_deputy=make_user(roles.QUALITY_DEPUTY, username="second_deputy"),
         gm=role_user(roles.GENERAL_MANAGER),
-        owner=make_user(username="production_head", department="生产部"),
+        # A responsible person (责任人员) of production: department tasks go to staff whose role opens sheets.
+        owner=make_user(roles.AFTERSALES_ENGINEER, username="production_head", department="生产部"),
     )
 
 

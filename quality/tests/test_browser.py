@@ -68,7 +68,7 @@ def test_a_company_caused_complaint_goes_through_its_sheet_and_a_capa_to_closure
     complaint = company_complaint
     sales, qe, leader = role_user(r.SALES), role_user(r.QUALITY_ENGINEER), role_user(r.QUALITY_LEADER)
     deputy, clerk = role_user(r.QUALITY_DEPUTY), role_user(r.QUALITY_CLERK)
-    owner = make_user(r.MANAGEMENT, username="production_head", department="生产部")
+    owner = make_user(r.AFTERSALES_ENGINEER, username="production_head", department="生产部")
 
     # Sales finds the complaint waiting for a sheet on the workbench and raises one, prefilled.
     login_as(page, base_url, sales)

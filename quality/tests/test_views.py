@@ -46,6 +46,12 @@ def days(n: int) -> str:
 # --- a small world of our own ---------------------------------------------------------------
 
 
+def _in_department(user, department):
+    user.department = department
+    user.save(update_fields=["department"])
+    return user
+
+
 @pytest.fixture
 def cast(make_user, role_user):
     return SimpleNamespace(
@@ -53,14 +59,14 @@ def cast(make_user, role_user):
         other_sales=make_user(r.SALES, username="sales_two"),
         engineer=role_user(r.AFTERSALES_ENGINEER),
         manager=role_user(r.AFTERSALES_MANAGER),
-        qe=role_user(r.QUALITY_ENGINEER),
+        qe=_in_department(role_user(r.QUALITY_ENGINEER), "质量部"),
         other_qe=make_user(r.QUALITY_ENGINEER, username="qe_two"),
         leader=role_user(r.QUALITY_LEADER),
         clerk=role_user(r.QUALITY_CLERK),
         deputy=role_user(r.QUALITY_DEPUTY),
         gm=role_user(r.GENERAL_MANAGER),
-        # The production department's head reads the quality chain and owns its tasks.
-        owner=make_user(r.MANAGEMENT, username="production_head", department="生产部"),
+        # The production department's responsible person (责任人员) owns its tasks.
+        owner=make_user(r.AFTERSALES_ENGINEER, username="production_head", department="生产部"),
         warehouse=role_user(r.WAREHOUSE_KEEPER),
     )
 
@@ -496,11 +502,10 @@ def test_submitting_an_incomplete_analysis_keeps_the_sheet_with_the_investigator
     assert refreshed(sheet).state == S.INVESTIGATING
 
 
-def test_a_distribution_with_a_past_due_date_writes_nothing_and_keeps_the_rows(client_for, cast, db):
+def test_a_distribution_with_a_past_due_date_writes_nothing_and_keeps_the_rows(client_for, cast, make_user):
     sheet = QualitySheetFactory(state=S.AWAITING_APPROVAL, approved=True)
-    data = distribute_data(
-        {"department": "生产部门甲", "owner": cast.owner.pk, "requirement": "返工", "due_date": days(-1)}
-    )
+    owner = make_user(r.AFTERSALES_ENGINEER, username="workshop_a", department="生产部门甲")
+    data = distribute_data({"department": "生产部门甲", "owner": owner.pk, "requirement": "返工", "due_date": days(-1)})
     response = client_for(cast.clerk).post(reverse("quality:sheet_distribute", args=[sheet.number]), data)
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="step-errors"' in page and 'value="生产部门甲"' in page
