@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import workcalendar
-from .models import CalendarDay, NumberSequence, User
+from . import outbox, workcalendar
+from .models import CalendarDay, Notification, NumberSequence, User
 
 WORK_FIELDS = ("department", "phone", "is_department_head")
 
@@ -137,3 +137,49 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox: every message the product sends, whether it went out, and a resend for the failed."""
+
+    list_display = ("created_at", "kind", "object_id", "state", "attempts", "due_at", "sent_at", "recipients")
+    list_filter = ("state", "kind")
+    search_fields = ("key", "kind", "recipients", "last_error")
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Notification._meta.fields]
+    actions = ["resend"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("aftersales.resend_notification")
+
+    @admin.action(description=gettext_lazy("Send the selected notifications again"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = outbox.resend(queryset)
+        self.message_user(
+            request, _("%(count)s notifications are queued to be sent again.") % {"count": count}, messages.SUCCESS
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        dead = Notification.objects.filter(state=Notification.State.DEAD).count()
+        if request.method == "GET" and dead:
+            messages.warning(
+                request,
+                _(
+                    "%(count)s notifications could not be delivered after every attempt. Check the error, fix "
+                    "the address or the mail server, then send them again with the action below."
+                )
+                % {"count": dead},
+            )
+        return super().changelist_view(request, extra_context)

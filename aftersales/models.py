@@ -91,7 +91,66 @@ class TimelineEvent(models.Model):
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # Field names with old and new values (aftersales.audit.field_changes), never translated
+    # text: the page renders them in the reader's language.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @property
+    def change_lines(self):
+        from .audit import describe_changes
+
+        return describe_changes(self.changes)
+
+
+class Notification(models.Model):
+    """One message of the outbox, written in the transaction of the change that causes it.
+
+    The dispatcher (``aftersales.outbox``) sends pending rows and marks each sent only once
+    the mail server has accepted it; a failure is retried with back-off and, after the last
+    attempt, kept as dead for an administrator to resend. Recipients are resolved when the
+    message is sent, so a reassignment in between reaches the new owner.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DEAD = "dead", _("Failed (needs attention)")
+
+    key = models.CharField(
+        _("key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Identifies the message, so that the same alert cannot be written twice."),
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    object_id = models.BigIntegerField(_("record id"))
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    due_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications (outbox)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The dispatcher reads pending rows only, oldest due first.
+            models.Index(
+                fields=["due_at", "id"],
+                name="notification_pending_due",
+                condition=models.Q(state="pending"),
+            ),
+            models.Index(fields=["kind", "object_id"], name="notification_record"),
+        ]
+        permissions = [("resend_notification", _("Can resend failed notifications"))]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id} ({self.get_state_display()})"

@@ -7,4 +7,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from . import tabs  # noqa: F401  (registers the customer page's tabs)
+        from aftersales import outbox
+
+        from . import emails, tabs  # noqa: F401  (tabs registers the customer page's tabs)
+
+        outbox.register("complaints", emails.deliver)

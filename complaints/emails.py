@@ -83,3 +83,11 @@ MESSAGES = {
     "approved": approved,
     "reopened": reopened,
 }
+
+
+def deliver(kind: str, complaint_id: int, extra: dict) -> int:
+    """Send the outbox's notification ``kind`` about a complaint; return the count sent."""
+    from .models import Complaint
+
+    complaint = Complaint.objects.select_related("customer", "assignee").get(pk=complaint_id)
+    return MESSAGES[kind](complaint, **extra)

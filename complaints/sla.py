@@ -1,17 +1,21 @@
-"""The service-level sweeper: each alert is claimed in the database, then sent.
+"""The service-level sweeper: each alert is claimed in the database with its outbox message.
 
 Two sweepers running at once, or a rerun after a crash, cannot send an alert twice:
 only the sweeper that finds the flag still empty sets it, and the database decides
-which one that is (Healthchecks' ``sendalerts`` does the same). In PostgreSQL a batch
-is claimed at once: the due rows are locked, so a second sweeper waits and then finds
-them flagged; elsewhere each row is claimed by its own conditional UPDATE.
+which one that is (Healthchecks' ``sendalerts`` does the same). The claim and its
+outbox row commit together, so a crash cannot leave an alert marked but never sent.
+In PostgreSQL a batch is claimed at once: the due rows are locked, so a second sweeper
+waits and then finds them flagged; elsewhere each row is claimed by its own UPDATE.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from aftersales import outbox
 
 from .models import Complaint, ComplaintEvent
 
@@ -50,52 +54,63 @@ ALERTS = [
 ]
 
 
-def sweep(now=None) -> dict[str, int]:
-    """Claim and queue every alert that has fallen due; return the count sent per kind."""
+def sweep(now=None, *, budget_seconds: float = 45.0) -> dict[str, int]:
+    """Claim every alert that has fallen due and write it to the outbox; return the count per kind.
+
+    Works through the due rows in batches, each claimed and written in one transaction,
+    until none is left or the time budget is spent (the next minute's sweep goes on), so
+    a burst of breaches is announced within the minute it fell due.
+    """
     now = now or timezone.now()
-    sent = {}
+    started = time.monotonic()
+    sent = {alert.kind: 0 for alert in ALERTS}
     for alert in ALERTS:
-        due = (
-            Complaint.objects.filter(
-                _OPEN, alert.pending, **{f"{alert.flag}__isnull": True, f"{alert.moment}__lte": now}
+        while time.monotonic() - started < budget_seconds:
+            due = list(
+                Complaint.objects.filter(
+                    _OPEN, alert.pending, **{f"{alert.flag}__isnull": True, f"{alert.moment}__lte": now}
+                )
+                .order_by(alert.moment)
+                .values_list("pk", flat=True)[:BATCH]
             )
-            .order_by(alert.moment)
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        sent[alert.kind] = _claim_and_queue(alert, list(due), now)
+            if not due:
+                break
+            sent[alert.kind] += _claim_and_write(alert, due, now)
     return sent
 
 
-def _claim(alert: Alert, pks: list[int], now) -> list[int]:
-    """Set the alert's flag on those of ``pks`` still unflagged; return the ones this call set."""
+def _claim(alert: Alert, pks: list[int], now) -> list[tuple[int, object]]:
+    """Set the alert's flag on those of ``pks`` still unflagged; return (pk, deadline) of the ones this call set."""
     pending = Complaint.objects.filter(_OPEN, alert.pending, pk__in=pks, **{f"{alert.flag}__isnull": True})
     if connection.features.has_select_for_update:
         # Locked in primary-key order; a concurrent sweeper re-checks the flag after the wait.
-        claimed = list(pending.order_by("pk").select_for_update().values_list("pk", flat=True))
-        Complaint.objects.filter(pk__in=claimed).update(**{alert.flag: now})
+        claimed = list(pending.order_by("pk").select_for_update().values_list("pk", alert.moment))
+        Complaint.objects.filter(pk__in=[pk for pk, _moment in claimed]).update(**{alert.flag: now})
         return claimed
-    return [pk for pk in pks if pending.filter(pk=pk).update(**{alert.flag: now})]
+    moments = dict(pending.values_list("pk", alert.moment))
+    return [(pk, moments[pk]) for pk in pks if pk in moments and pending.filter(pk=pk).update(**{alert.flag: now})]
 
 
-def _claim_and_queue(alert: Alert, pks: list[int], now) -> int:
-    from .tasks import send_complaint_email
-
-    if not pks:
-        return 0
+def _claim_and_write(alert: Alert, pks: list[int], now) -> int:
     with transaction.atomic():
         claimed = _claim(alert, pks, now)
         superseded = set()
         if alert.superseded_by and claimed:
             # Flagged, but once the deadline itself has passed the breach alert says it better.
             superseded = set(
-                Complaint.objects.filter(pk__in=claimed, **{f"{alert.superseded_by}__lte": now}).values_list(
-                    "pk", flat=True
-                )
+                Complaint.objects.filter(
+                    pk__in=[pk for pk, _m in claimed], **{f"{alert.superseded_by}__lte": now}
+                ).values_list("pk", flat=True)
             )
-        send = [pk for pk in claimed if pk not in superseded]
+        send = [(pk, moment) for pk, moment in claimed if pk not in superseded]
         ComplaintEvent.objects.bulk_create(
-            ComplaintEvent(complaint_id=pk, action=ComplaintEvent.Action.ALERT, at=now, note=alert.kind) for pk in send
+            ComplaintEvent(complaint_id=pk, action=ComplaintEvent.Action.ALERT, at=now, note=alert.kind)
+            for pk, _m in send
         )
-        for pk in send:
-            send_complaint_email.delay_on_commit(alert.kind, pk)
+        # The claim and its message commit together: a claim without its message cannot exist.
+        # The key names the deadline, so a complaint reopened with a new deadline is alerted anew.
+        outbox.enqueue_many(
+            (f"complaints.{alert.kind}", pk, f"complaints.{alert.kind}:{pk}:{moment.isoformat()}", {})
+            for pk, moment in send
+        )
     return len(send)

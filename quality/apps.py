@@ -7,7 +7,12 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality chain")
 
     def ready(self):
+        from aftersales import outbox
         from complaints.panels import register_panel
+
+        from . import emails
+
+        outbox.register("quality", emails.deliver)
 
         # The complaint page shows its quality sheet, or the button that raises one.
         register_panel("quality/_complaint_panel.html", order=10)

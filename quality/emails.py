@@ -116,3 +116,17 @@ CAPA_MESSAGES = {
     "capa_reopened": capa_reopened,
 }
 TASK_MESSAGES = {"task_overdue": task_overdue}
+
+
+def deliver(kind: str, object_id: int, extra: dict) -> int:
+    """Send the outbox's quality notification ``kind`` about a record; return the count sent."""
+    if kind in SHEET_MESSAGES:
+        sheet = QualitySheet.objects.select_related("customer__salesperson", "investigator", "raised_by").get(
+            pk=object_id
+        )
+        return SHEET_MESSAGES[kind](sheet, **extra)
+    if kind in TASK_MESSAGES:
+        task = DepartmentTask.objects.select_related("sheet", "owner").get(pk=object_id)
+        return TASK_MESSAGES[kind](task, **extra)
+    action = CapaAction.objects.select_related("owner", "sheet").get(pk=object_id)
+    return CAPA_MESSAGES[kind](action, **extra)

@@ -1,7 +1,8 @@
 """The daily chase: overdue department tasks, actions due soon or overdue, verifications due.
 
-Each reminder first claims its (kind, record, day) row in ReminderLog; the unique
-constraint lets only one claim succeed, so a rerun or a second beat sends nothing more.
+Each reminder claims its (kind, record, day) row in ReminderLog and writes its outbox
+message in the same transaction; the unique constraint lets only one claim succeed, so
+a rerun or a second beat sends nothing more, and a claim without its message cannot exist.
 """
 
 from datetime import timedelta
@@ -9,29 +10,24 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aftersales import outbox
+
 from .models import CapaAction, DepartmentTask, QualitySheet, ReminderLog
 
 DUE_SOON_DAYS = 3
 
 
-def _claim(kind: str, object_id: int, today) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(kind=kind, object_id=object_id, sent_on=today)
-    except IntegrityError:
-        return False
-    return True
-
-
 def _send(kind: str, ids, today) -> int:
-    from .tasks import send_quality_email
-
+    """Claim each record's reminder for the day and write its message in the same transaction."""
     sent = 0
     for pk in ids:
-        with transaction.atomic():
-            if _claim(kind, pk, today):
-                send_quality_email.delay_on_commit(kind, pk)
-                sent += 1
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(kind=kind, object_id=pk, sent_on=today)
+                outbox.enqueue(f"quality.{kind}", pk, key=f"quality.{kind}:{pk}:{today.isoformat()}", kick_after=False)
+        except IntegrityError:
+            continue  # claimed already today: by an earlier run or a second beat
+        sent += 1
     return sent
 
 
@@ -41,7 +37,7 @@ def send_daily(today=None) -> dict[str, int]:
     open_sheets = QualitySheet.State.DISTRIBUTED, QualitySheet.State.IN_PROGRESS
     tasks = DepartmentTask.objects.filter(done_at__isnull=True, due_date__lt=today, sheet__state__in=open_sheets)
     actions = CapaAction.objects.filter(state=CapaAction.State.OPEN)
-    return {
+    counts = {
         "task_overdue": _send("task_overdue", tasks.values_list("pk", flat=True), today),
         "capa_due_soon": _send(
             "capa_due_soon",
@@ -59,3 +55,6 @@ def send_daily(today=None) -> dict[str, int]:
             today,
         ),
     }
+    if any(counts.values()):
+        outbox.kick()
+    return counts

@@ -148,6 +148,13 @@ IMPORT_EXPORT_FORMATS = [
 ]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# A mail server that hangs fails the attempt after this many seconds; the outbox retries.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The outbox dispatcher: how long one run keeps sending, how many run at once when the
+# minute sweep finds a backlog, and how many rows make one dispatcher's share.
+OUTBOX_DISPATCH_SECONDS = env.float("OUTBOX_DISPATCH_SECONDS", default=50.0)
+OUTBOX_DISPATCHERS = env.int("OUTBOX_DISPATCHERS", default=4)
+OUTBOX_ROWS_PER_DISPATCHER = 200
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="aftersales@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -169,11 +176,39 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it ends, and given back to the queue when its worker dies,
+# so a killed worker loses nothing. Tasks are idempotent: the outbox and the claims in
+# the database make a repeated run send nothing twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs longer than this: the soft limit raises inside the task, the hard one
+# kills its process. The dispatcher and the sweepers stop by themselves well before.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# Redis hands an unacknowledged task to another worker after this long. It must be longer
+# than a task can run plus its wait behind the one prefetched task, or a slow task would
+# run twice; twice the hard limit leaves that margin.
+CELERY_BROKER_VISIBILITY_TIMEOUT = 2 * CELERY_TASK_TIME_LIMIT
+NETWORK_BROKER_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    # A broker that does not answer fails fast: the request that kicked it goes on.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = NETWORK_BROKER_OPTIONS
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic task of the product, each with the reason it runs when it does.
 CELERY_BEAT_SCHEDULE = {
+    # Notification outbox: send what the after-commit kick missed (a broker or worker that
+    # was away, a failed attempt whose back-off has passed). Every minute, so a message
+    # waits at most a minute after the cause is fixed.
+    "outbox-sweep": {
+        "task": "aftersales.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Service clock: mark complaints at risk (75 %) or breached and e-mail, once each.
     # Every minute, so an alert is at most a minute late; the sweep reads a partial index.
     "complaints-sweep-service-levels": {

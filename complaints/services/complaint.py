@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from aftersales import outbox
 from aftersales.numbering import next_number
 from aftersales.uploads import check_upload
 from customers.models import Customer, Interaction
@@ -52,9 +53,8 @@ ANALYSIS_FIELDS = [
 
 
 def _notify(kind: str, complaint: Complaint, **extra) -> None:
-    from ..tasks import send_complaint_email
-
-    send_complaint_email.delay_on_commit(kind, complaint.pk, **extra)
+    """Write the e-mail to the outbox in this transaction; it is sent after the commit."""
+    outbox.enqueue(f"complaints.{kind}", complaint.pk, extra=extra)
 
 
 def _event(complaint, actor, action, note="", from_state="", to_state="", at=None) -> ComplaintEvent:

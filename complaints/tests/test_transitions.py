@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from aftersales import roles
+from aftersales.models import Notification
 from complaints import rules, services
 from complaints.models import Complaint, ComplaintEvent, FollowUp, Severity
 from customers.tests.factories import CustomerFactory
@@ -547,10 +548,13 @@ def test_mail_is_queued_for_after_the_commit_only(
     step, who, start_from, kinds, make_complaint, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     complaint = make_complaint(analysed=True, **start_from)
+    before = Notification.objects.count()
     with django_capture_on_commit_callbacks() as callbacks:
         STEPS[step][0](getattr(people, who), complaint)
     assert mailoutbox == []
-    assert [callback.args[:2] for callback in callbacks] == [(kind, complaint.pk) for kind in kinds]
+    written = Notification.objects.order_by("pk")[before:].values_list("kind", "object_id", "state")
+    assert list(written) == [(f"complaints.{kind}", complaint.pk, "pending") for kind in kinds]
+    assert len(callbacks) == (1 if kinds else 0), "one dispatch after the commit"
     for callback in callbacks:
         callback()
     assert len(mailoutbox) == len(kinds)

@@ -2,12 +2,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from aftersales import outbox
+
 
 def notify(kind: str, object_id: int, **extra) -> None:
-    """Queue one quality e-mail for after the commit."""
-    from ..tasks import send_quality_email
-
-    send_quality_email.delay_on_commit(kind, object_id, **extra)
+    """Write one quality e-mail to the outbox in this transaction; it is sent after the commit."""
+    outbox.enqueue(f"quality.{kind}", object_id, extra=extra)
 
 
 def check_step(instance, name: str, actor, *, check_permission: bool = True) -> None:

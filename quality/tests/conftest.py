@@ -4,11 +4,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from aftersales import roles
+from aftersales import outbox, roles
 from customers.tests.factories import CustomerFactory
 
 from .. import emails
-from ..tasks import send_quality_email
 
 KINDS = [*emails.SHEET_MESSAGES, *emails.TASK_MESSAGES, *emails.CAPA_MESSAGES]
 
@@ -32,9 +31,14 @@ def email_templates(settings, tmp_path_factory):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Record each quality e-mail handed to Celery as (kind, object id) instead of sending it."""
+    """Record each quality e-mail the outbox dispatches as (kind, object id) instead of sending it."""
     calls = []
-    monkeypatch.setattr(send_quality_email, "delay", lambda kind, object_id, **extra: calls.append((kind, object_id)))
+
+    def record(kind, object_id, extra):
+        calls.append((kind, object_id))
+        return 0
+
+    monkeypatch.setitem(outbox._HANDLERS, "quality", record)
     return calls
 
 
