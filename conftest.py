@@ -114,12 +114,19 @@ def browser_page(live_server, transactional_db):
         context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(15000)
+        # Chromium reports each thing the Content-Security-Policy refused on the console.
+        refused = []
+        page.on(
+            "console",
+            lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         try:
             yield page, live_server.url
         finally:
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def browser_login(page, base_url, username, password="pass-1234"):

@@ -1,0 +1,85 @@
+// Behaviour the pages ask for with data- attributes. The Content-Security-Policy refuses
+// inline scripts and on…= handlers, so every page's script lives here.
+(function () {
+  "use strict";
+
+  // <form data-style-controls>: give django-filter's plain widgets Bootstrap's classes.
+  function styleControls(root) {
+    root.querySelectorAll("form[data-style-controls]").forEach(function (form) {
+      form.querySelectorAll("input:not([type=hidden]), select").forEach(function (el) {
+        if (!el.classList.contains("form-control") && !el.classList.contains("form-select")) {
+          el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control");
+        }
+      });
+    });
+  }
+
+  // [data-shown-when-field=ID][data-shown-when-value=V]: hidden unless field ID holds V.
+  function toggleShown(root) {
+    root.querySelectorAll("[data-shown-when-field]").forEach(function (el) {
+      var field = document.getElementById(el.dataset.shownWhenField);
+      if (field) {
+        el.hidden = field.value !== el.dataset.shownWhenValue;
+      }
+    });
+  }
+
+  // <a data-follows-form=SELECTOR>: the link's query string is the form's current filters.
+  function followForms() {
+    document.querySelectorAll("a[data-follows-form]").forEach(function (link) {
+      var form = document.querySelector(link.dataset.followsForm);
+      if (!form) {
+        return;
+      }
+      var query = new URLSearchParams(new FormData(form)).toString();
+      link.href = link.href.split("?")[0] + (query ? "?" + query : "");
+    });
+  }
+
+  function refresh() {
+    styleControls(document);
+    toggleShown(document);
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("select[data-submit-on-change]")) {
+      target.form.submit();
+    }
+    toggleShown(document);
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-print], [data-activate-tab]");
+    if (!target) {
+      return;
+    }
+    if (target.hasAttribute("data-print")) {
+      window.print();
+      return;
+    }
+    var tabs = target.closest(".nav-tabs");
+    (tabs || document).querySelectorAll(".nav-link").forEach(function (link) {
+      link.classList.remove("active");
+    });
+    target.classList.add("active");
+  });
+
+  // Enter in a search-as-you-type box must not submit the whole form around it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("input[data-enter-does-not-submit]")) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    refresh();
+    followForms();
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", refresh);
+  } else {
+    refresh();
+  }
+})();
