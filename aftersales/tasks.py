@@ -1,7 +1,11 @@
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
 from . import outbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -17,6 +21,9 @@ def sweep_outbox():
     if not backlog:
         return {"backlog": 0}
     helpers = min(settings.OUTBOX_DISPATCHERS, -(-backlog // settings.OUTBOX_ROWS_PER_DISPATCHER)) - 1
-    for _ in range(max(helpers, 0)):
-        dispatch_outbox.apply_async()
+    try:
+        for _ in range(max(helpers, 0)):
+            dispatch_outbox.apply_async()
+    except Exception:  # noqa: BLE001 — without helpers this run still sends, only slower
+        logger.warning("Outbox: could not ask other workers to help with the backlog.", exc_info=True)
     return {"backlog": backlog, **outbox.dispatch()}
