@@ -12,12 +12,15 @@ view_capa_required = permission_required("quality.view_capaaction", raise_except
 
 
 def quality_view_required(view):
-    """Let in those who see sheets or actions; refuse everyone else with 403."""
+    """Let in those who see sheets or actions, and the owners of an action; refuse everyone else with 403."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        from ..models import CapaAction
+
         user = request.user
-        if not (user.has_perm("quality.view_qualitysheet") or user.has_perm("quality.view_capaaction")):
+        sees = user.has_perm("quality.view_qualitysheet") or user.has_perm("quality.view_capaaction")
+        if not (sees or CapaAction.objects.filter(owner=user).exists()):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
