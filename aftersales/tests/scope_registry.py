@@ -1,0 +1,160 @@
+"""How the project-wide scope test (aftersales/tests/test_scope.py) fills each URL pattern.
+
+Every named URL pattern of the project is registered here under its full name
+(``namespace:name``) with a :class:`Fill` that builds its path parameters (and, for
+search endpoints, its query) from one salesperson's records (:class:`Records` in
+``scope_data``). The test walks the URLconf and fails on any pattern that is not
+registered: a new page, fragment, download, print or export is added here, or in
+``<app>/tests/scope_urls.py`` through :func:`register` (loaded for every installed app),
+before it ships.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+def _nothing(records) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Build the kwargs (and the GET query) of one URL pattern from one salesperson's records."""
+
+    kwargs: Callable = _nothing
+    query: Callable = _nothing
+    # Pages that answer htmx requests with a fragment are fetched both ways.
+    htmx: bool = False
+    notes: str = field(default="", compare=False)
+
+
+PAGE = Fill()
+REGISTRY: dict[str, Fill] = {}
+
+# The admin is for the quality managers and the after-sales manager (staff accounts with
+# their own model permissions and the same visible_to querysets); sales have no staff
+# access, which the test asserts on /admin/ itself instead of walking each admin URL.
+EXCLUDED_NAMESPACES = {"admin": "the Django admin: staff only, sales are sent to the login (asserted separately)"}
+
+
+def register(name: str, fill: Fill = PAGE) -> None:
+    """Register how to fill the URL pattern ``name``; registering a name twice is a mistake."""
+    if name in REGISTRY:
+        raise ValueError(f"URL pattern {name!r} is registered twice")
+    REGISTRY[name] = fill
+
+
+def _search(value: str) -> str:
+    """Return a search text that finds ``value`` without being it: a page may echo what was typed."""
+    return value[:-2]
+
+
+def _by(**names: str) -> Callable:
+    """Return a kwargs builder mapping each URL parameter to an attribute path of the records."""
+
+    def build(records) -> dict:
+        values = {}
+        for param, path in names.items():
+            value = records
+            for part in path.split("."):
+                value = getattr(value, part)
+            values[param] = value
+        return values
+
+    return build
+
+
+# --- the project --------------------------------------------------------------------------------
+for name in ("home", "login", "logout", "password_change", "password_change_done", "set_language"):
+    register(name)
+register("javascript-catalog", Fill(notes="the translation catalogue: no records"))
+
+# --- customers ----------------------------------------------------------------------------------
+CUSTOMER = _by(pk="customer.pk")
+register("customers:list", Fill(htmx=True, query=lambda r: {"q": _search(r.customer.name)}))
+register("customers:create")
+for name in ("detail", "edit", "contacts", "contact_add", "deliveries", "delivery_add", "interactions"):
+    register(f"customers:{name}", Fill(CUSTOMER))
+register("customers:interaction_add", Fill(CUSTOMER))
+register("customers:contact_edit", Fill(_by(pk="customer.pk", contact_pk="contact.pk")))
+register("customers:delivery_edit", Fill(_by(pk="customer.pk", delivery_pk="delivery.pk")))
+
+# --- complaints ---------------------------------------------------------------------------------
+COMPLAINT = _by(number="complaint.number")
+register("complaints:list", Fill(htmx=True, query=lambda r: {"q": _search(r.delivery.serial_number)}))
+register("complaints:my_work")
+register("complaints:create", Fill(query=lambda r: {"customer": r.customer.pk}))
+register("complaints:lookup_customers", Fill(query=lambda r: {"q": _search(r.customer.name)}))
+register("complaints:lookup_customer_pick", Fill(query=lambda r: {"customer": r.customer.pk}))
+register("complaints:lookup_unit", Fill(query=lambda r: {"serial_number": _search(r.delivery.serial_number)}))
+register("complaints:customer_complaints", Fill(CUSTOMER))
+register("complaints:detail", Fill(COMPLAINT))
+register("complaints:attachment", Fill(_by(number="complaint.number", pk="attachment.pk")))
+for name in (
+    "respond",
+    "start_analysis",
+    "analysis",
+    "submit_for_approval",
+    "sign",
+    "send_back",
+    "close",
+    "assign",
+    "pause",
+    "resume",
+    "timetable",
+    "attach",
+    "reopen",
+    "cancel",
+):
+    register(f"complaints:{name}", Fill(COMPLAINT))
+register("complaints:visit_list", Fill(htmx=True))
+register("complaints:visit_create", Fill(query=lambda r: {"complaint": r.complaint.number}))
+for name in ("visit_detail", "visit_edit", "visit_accept", "visit_print"):
+    register(f"complaints:{name}", Fill(_by(pk="visit.pk")))
+register("complaints:return_list", Fill(htmx=True, query=lambda r: {"q": _search(r.delivery.serial_number)}))
+register("complaints:return_create", Fill(query=lambda r: {"complaint": r.complaint.number}))
+register("complaints:return_export")
+register("complaints:return_edit", Fill(_by(pk="return_record.pk")))
+register("complaints:follow_up_list", Fill(htmx=True))
+register("complaints:follow_up", Fill(_by(number="closed_complaint.number")))
+register("complaints:case_list", Fill(htmx=True, query=lambda r: {"q": r.case.keywords}))
+register("complaints:case_detail", Fill(_by(pk="case.pk")))
+register("complaints:case_edit", Fill(_by(pk="case.pk")))
+register("complaints:case_summary", Fill(_by(number="closed_complaint.number")))
+register("complaints:customer_visits", Fill(CUSTOMER))
+register("complaints:customer_returns", Fill(CUSTOMER))
+
+# --- quality ------------------------------------------------------------------------------------
+SHEET = _by(number="sheet.number")
+ACTION = _by(number="action.number")
+register("quality:workbench", Fill(htmx=True))
+register("quality:sheet_raise", Fill(query=lambda r: {"complaint": r.open_complaint.number}))
+register("quality:sheet_detail", Fill(SHEET))
+register("quality:sheet_file", Fill(_by(number="sheet.number", pk="sheet_file.pk")))
+for name in (
+    "assign",
+    "analysis",
+    "submit_analysis",
+    "review",
+    "send_back",
+    "sign",
+    "distribute",
+    "assess",
+    "capa",
+    "attach",
+    "link",
+    "close",
+    "inform",
+):
+    register(f"quality:sheet_{name}", Fill(SHEET))
+for name in ("acknowledge", "complete"):
+    register(f"quality:task_{name}", Fill(_by(number="sheet.number", pk="task.pk")))
+register("quality:capa_list", Fill(htmx=True))
+register("quality:capa_create")
+register("quality:capa_detail", Fill(ACTION))
+register("quality:capa_notice", Fill(_by(number="notice.number")))
+for name in ("complete", "plan", "check", "verify", "reply", "cancel"):
+    register(f"quality:capa_{name}", Fill(ACTION))
+register("quality:sheet_print", Fill(SHEET))
+register("quality:eightd", Fill(SHEET))
+register("quality:eightd_xlsx", Fill(SHEET))
