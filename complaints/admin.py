@@ -327,10 +327,16 @@ class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
         """Export every complaint the changelist shows with the current filters and search."""
         if not self.has_export_permission(request):
             raise PermissionDenied
+        # The export is always xlsx: a format asked for in the address is not a filter.
+        request.GET = request.GET.copy()
+        request.GET.pop("format", None)
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist") + "?e=1")
+            messages.error(
+                request, _("The filters in the address do not apply to complaints; choose them in the list.")
+            )
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist"))
         return complaints_xlsx_response(changelist.get_queryset(request), _export_filename())
 
     def changelist_view(self, request, extra_context=None):

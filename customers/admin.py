@@ -1,6 +1,7 @@
 """The ledger's admin for quality managers, with spreadsheet import and export."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -38,6 +39,50 @@ class LedgerImportExportAdmin(ImportExportModelAdmin):
         if not native and kwargs.get("encoding"):
             export_data = export_data.encode(kwargs["encoding"])
         return export_data
+
+    #: Query parameters of the export page itself; the rest are the changelist's filters.
+    export_params = ("format", "resource")
+
+    def export_action(self, request):
+        """Show the export form, or send the file when the address names a valid format.
+
+        The library reads every query parameter as a changelist filter, so ``?format=1``
+        or a stale filter in a bookmarked address answered with a server error.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        choice = request.GET.get("format")
+        request.GET = request.GET.copy()
+        for name in self.export_params:
+            request.GET.pop(name, None)
+        try:
+            if request.method == "GET" and choice is not None:
+                if file_format := self.export_format_named(choice):
+                    return self._do_file_export(file_format(), request, self.get_export_queryset(request))
+                messages.error(request, self.unknown_format_message(choice))
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request,
+                _("The filters in the address do not apply to %(model)s and were dropped; the export covers all.")
+                % {"model": self.model._meta.verbose_name_plural},
+            )
+            info = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_export", current_app=self.admin_site.name))
+
+    def export_format_named(self, choice: str):
+        """Return the export format class at the index ``choice`` names, or None."""
+        formats = self.get_export_formats()
+        if choice.isdigit() and int(choice) < len(formats):
+            return formats[int(choice)]
+        return None
+
+    def unknown_format_message(self, choice: str) -> str:
+        names = ", ".join(f"{index} ({fmt().get_title()})" for index, fmt in enumerate(self.get_export_formats()))
+        return _("“%(value)s” is not an export format; choose one below (%(formats)s).") % {
+            "value": choice,
+            "formats": names,
+        }
 
     def process_result(self, result, request):
         # The confirm step imports the file again; if it no longer passes (a record
