@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.admin_steps import ServiceActionsMixin
+from aftersales.audit import field_changes, snapshot
 
 from . import services
 from .exports import complaints_xlsx_response
@@ -271,14 +272,16 @@ class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
         return format_html('<strong style="color: {};">{}</strong>', colour, SlaStatus.LABELS[status])
 
     def save_model(self, request, obj, form, change):
+        fields = [name for name in form.changed_data if _is_model_field(obj, name)] if change else []
+        before = snapshot(type(obj).objects.get(pk=obj.pk), fields) if fields else {}
         super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            labels = ", ".join(str(form.fields[name].label) for name in form.changed_data)
+        changes = field_changes(obj, before)
+        if changes:
             ComplaintEvent.objects.create(
                 complaint=obj,
                 actor=request.user,
                 action=ComplaintEvent.Action.UPDATED,
-                note=_("Corrected in the admin: %(fields)s") % {"fields": labels},
+                changes=changes,
             )
 
     # --- transitions: each row through its service, each failure named ---------------

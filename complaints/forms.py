@@ -11,12 +11,26 @@ from aftersales.uploads import check_upload
 from customers.forms import DateInput, DateTimeInput
 from customers.models import Contact, Customer, Delivery, Interaction, ProductModel
 
+from . import dates
 from .filters import handlers
 from .models import CaseSummary, Complaint, Severity
 from .services.complaint import ANALYSIS_FIELDS
 
 UNIT_FIELDS = ["serial_number", "batch_number", "product_model", "delivery_date", "warranty_status"]
 SUMMARY_FIELDS = ["problem", "cause", "solution", "keywords"]
+
+
+def checked_files(files: list) -> list:
+    """Check every upload before any is stored, so a bad one leaves nothing half-done; name each bad file."""
+    errors = []
+    for upload in files:
+        try:
+            check_upload(upload)
+        except forms.ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise forms.ValidationError(errors)
+    return files
 
 
 class MultipleFileInput(forms.FileInput):
@@ -108,8 +122,15 @@ class ComplaintIntakeForm(forms.Form):
     def clean_batch_number(self):
         return self.cleaned_data["batch_number"].strip().upper()
 
+    def clean_attachments(self):
+        return checked_files(self.cleaned_data["attachments"])
+
     def clean(self):
         cleaned = super().clean()
+        dates.add_problems(
+            self,
+            dates.intake_problems(received_at=cleaned.get("received_at"), delivery_date=cleaned.get("delivery_date")),
+        )
         customer, serial = cleaned.get("customer"), cleaned.get("serial_number")
         if serial:
             self.delivery = find_delivery(self.fields["customer"].queryset, serial=serial)
@@ -208,6 +229,14 @@ class TimetableForm(ActionForm):
         self.fields["promised_date"].initial = self.complaint.promised_resolution_date
         self.fields["timetable"].initial = self.complaint.promised_timetable
 
+    def clean(self):
+        cleaned = super().clean()
+        problems = dates.timetable_problems(
+            promised_date=cleaned.get("promised_date"), received_at=self.complaint.received_at
+        )
+        dates.add_problems(self, problems)
+        return cleaned
+
 
 class AttachForm(ActionForm):
     action = "attach"
@@ -216,17 +245,7 @@ class AttachForm(ActionForm):
     )
 
     def clean_files(self):
-        # Check every file before any is stored, so a bad one leaves nothing half-done.
-        files = self.cleaned_data["files"]
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except forms.ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
+        return checked_files(self.cleaned_data["files"])
 
 
 class AnalysisForm(ActionForm):
@@ -286,6 +305,14 @@ class CloseForm(ActionForm):
             self.fields.update(fields_for_model(CaseSummary, fields=SUMMARY_FIELDS, widgets=_summary_widgets()))
             for name, value in self._summary_initial().items():
                 self.fields[name].initial = value
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = dates.closing_problems(
+            acceptance_date=cleaned.get("acceptance_date"), received_at=self.complaint.received_at
+        )
+        dates.add_problems(self, problems)
+        return cleaned
 
     @property
     def has_summary(self) -> bool:

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.forms import DateInput, DateTimeInput
 from customers.models import Customer, ProductModel
 
+from . import dates
 from .models import CaseSummary, Complaint, FollowUp, ReturnRecord, ServiceVisit
+from .services.around import last_visit_end
 
 SATISFACTION_CHOICES = [
     (1, _("1 – Very dissatisfied")),
@@ -246,9 +248,10 @@ class VisitDispatchForm(ComplaintNumberMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
-        if start and end and end < start:
-            self.add_error("planned_end", _("The planned end cannot be before the planned start."))
+        problems = dates.visit_problems(
+            planned_start=cleaned.get("planned_start"), planned_end=cleaned.get("planned_end")
+        )
+        dates.add_problems(self, problems)
         if "complaint_number" in self.fields:
             self.clean_complaint_for(cleaned.get("customer"))
         return cleaned
@@ -287,16 +290,11 @@ class VisitRecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("actual_start"), cleaned.get("actual_end")
-        now = timezone.now()
-        if start and end and end < start:
-            self.add_error("actual_end", _("The actual end cannot be before the actual start."))
-        for name in ("actual_start", "actual_end"):
-            if cleaned.get(name) and cleaned[name] > now + datetime.timedelta(minutes=5):
-                self.add_error(name, _("This time is in the future."))
         accepted_on = cleaned.get("customer_acceptance_date")
-        if accepted_on and accepted_on > timezone.localdate():
-            self.add_error("customer_acceptance_date", _("The acceptance date cannot be in the future."))
+        problems = dates.visit_problems(
+            actual_start=cleaned.get("actual_start"), actual_end=cleaned.get("actual_end"), acceptance_date=accepted_on
+        )
+        dates.add_problems(self, problems)
         if accepted_on and not (cleaned.get("customer_acceptance_name") or "").strip():
             self.add_error("customer_acceptance_name", _("Give the name of the customer who accepted the work."))
         return cleaned
@@ -357,15 +355,8 @@ class ReturnForm(ComplaintNumberMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        requested = cleaned.get("requested_on")
-        today = timezone.localdate()
-        for name in ("requested_on", "received_on", "closed_on"):
-            if cleaned.get(name) and cleaned[name] > today:
-                self.add_error(name, _("This date is in the future."))
-        if requested and cleaned.get("received_on") and cleaned["received_on"] < requested:
-            self.add_error("received_on", _("The goods cannot arrive before the return was requested."))
-        if requested and cleaned.get("closed_on") and cleaned["closed_on"] < requested:
-            self.add_error("closed_on", _("A return cannot be closed before it was requested."))
+        names = ("requested_on", "received_on", "closed_on")
+        dates.add_problems(self, dates.return_problems(**{name: cleaned.get(name) for name in names}))
         if cleaned.get("quantity") is not None and cleaned["quantity"] < 1:
             self.add_error("quantity", _("The quantity must be at least 1."))
         if "complaint_number" in self.fields:
@@ -402,15 +393,12 @@ class FollowUpForm(forms.Form):
         score, remarks = cleaned.get("satisfaction"), (cleaned.get("remarks") or "").strip()
         if score is not None and score < FollowUp.UNSATISFIED_BELOW and not remarks:
             self.add_error("remarks", _("Write down why the customer is not satisfied."))
-        called_at = cleaned.get("called_at")
-        if called_at and called_at > timezone.now() + datetime.timedelta(minutes=5):
-            self.add_error("called_at", _("The call cannot be in the future."))
-        elif (
-            called_at
-            and self.complaint.closed_at
-            and called_at < self.complaint.closed_at.replace(second=0, microsecond=0)
-        ):
-            self.add_error("called_at", _("The follow-up call comes after the complaint was closed."))
+        problems = dates.follow_up_problems(
+            called_at=cleaned.get("called_at"),
+            closed_at=self.complaint.closed_at,
+            visit_end=last_visit_end(self.complaint),
+        )
+        dates.add_problems(self, problems)
         return cleaned
 
 

@@ -321,6 +321,7 @@ class Seeder:
         ):
             action = self._action(sheet, kind, plan, "purchasing", "采购部", 20)
             action = services.capa_complete(actor=action.owner, action=action, note=f"已完成：{plan}")
+            self._age_completion(action)
             services.capa_verify(actor=self.leader, action=action, effective=True, note="跟踪三个月，同类泄漏为零")
         outcome = "已为客户更换全部密封圈并补气，设备运行正常；已电话告知客户处理结果"
         sheet = services.sheet_close(actor=self.leader, sheet=sheet, outcome=outcome)
@@ -381,6 +382,7 @@ class Seeder:
 
     def _reopened(self, action) -> None:
         action = services.capa_complete(actor=action.owner, action=action, note="已购置超声探伤仪，按 5% 抽检")
+        self._age_completion(action)
         services.capa_verify(
             actor=self.leader,
             action=action,
@@ -393,6 +395,10 @@ class Seeder:
     def _verification_due(self, action) -> None:
         """Complete ``action`` a day ago, so that its one-day verification falls due today."""
         action = services.capa_complete(actor=action.owner, action=action, note="36 只瓷套已全部更换并做绝缘试验")
+        self._age_completion(action)
+
+    def _age_completion(self, action) -> None:
+        """Date ``action``'s completion back by its verification period, so the verification is due today."""
         completed = self.now - timedelta(days=action.verification_days)
         _age(
             CapaAction,

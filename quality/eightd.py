@@ -122,6 +122,11 @@ def sign_off(sheet: QualitySheet) -> Table:
 
 def verification_result(action: CapaAction) -> str:
     """Say where the effectiveness verification of ``action`` stands."""
+    if action.state == CapaAction.State.CLOSED and action.verified_early:
+        return _("Effective, verified before the due date %(date)s: %(reason)s") % {
+            "date": _day(action.verification_due) or "—",
+            "reason": action.early_verification_reason,
+        }
     if action.state == CapaAction.State.CLOSED:
         return _("Effective")
     if action.state == CapaAction.State.CANCELLED:

@@ -1,6 +1,7 @@
 """The forms of the quality pages: raising a sheet, one small form per step, and the actions."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,23 @@ from customers.models import Customer, Delivery, ProductModel
 
 from .filters import active_users, investigators, task_owners, users_with_perm
 from .models import Assessment, CapaAction, CapaSource, RootCause
+from .services.capa import capa_date_problems, check_verification_timing
+from .services.sheet import check_investigation_due
 
 WHY_COUNT = 5
+
+
+def _not_past(value, *, current=None):
+    problems = capa_date_problems(due_date=value, current_due=current)
+    if problems:
+        raise forms.ValidationError(problems["due_date"])
+    return value
+
+
+def _add_problems(form, problems: dict) -> None:
+    for name, message in problems.items():
+        if message:
+            form.add_error(name, message)
 
 
 def _text(label, rows=3, required=True, **kwargs):
@@ -121,7 +137,7 @@ class ReasonForm(StepForm):
 
 class AssignForm(StepForm):
     action = "assign"
-    error_fields = {"investigator": "investigator"}
+    error_fields = {"investigator": "investigator", "due_date": "due_date"}
     investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=investigators())
     due_date = forms.DateField(label=_("Investigation due"), required=False, widget=DateInput())
 
@@ -129,6 +145,14 @@ class AssignForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["investigator"].initial = self.record.investigator_id
         self.fields["due_date"].initial = self.record.investigation_due
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        try:
+            check_investigation_due(due_date, current=self.record.investigation_due)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return due_date
 
 
 class AnalysisForm(StepForm):
@@ -215,6 +239,9 @@ class TaskForm(forms.Form):
             )
         return data
 
+    def clean_due_date(self):
+        return _not_past(self.cleaned_data["due_date"])
+
 
 class BaseTaskFormSet(forms.BaseFormSet):
     def clean(self):
@@ -244,6 +271,11 @@ class DistributeForm(StepForm):
         errors = list(super().non_field_errors())
         if self.is_bound:
             errors += list(self.formset.non_form_errors())
+            # The rows' own errors are marked on them; the summary names each row with a problem.
+            for number, row in enumerate(self.formset.forms, 1):
+                messages = [message for field_errors in row.errors.values() for message in field_errors]
+                if messages:
+                    errors.append(_("Department %(n)d: %(errors)s") % {"n": number, "errors": " ".join(messages)})
         return self.error_class(errors, error_class="nonfield")
 
     def service_data(self) -> dict:
@@ -278,7 +310,12 @@ class AssessForm(StepForm):
 class CapaFields(StepForm):
     """What every corrective or preventive action holds."""
 
-    error_fields = {"due_date": "due_date", "notice": "notice_unit", "sheet": "problem"}
+    error_fields = {
+        "due_date": "due_date",
+        "notice": "notice_unit",
+        "sheet": "problem",
+        "reply_deadline": "reply_deadline",
+    }
     kind = forms.ChoiceField(label=_("Type"), choices=CapaAction.Kind.choices, initial=CapaAction.Kind.CORRECTIVE)
     problem = _text(_("Problem"), rows=2)
     planned_action = _text(_("Planned action"), rows=3)
@@ -288,6 +325,9 @@ class CapaFields(StepForm):
     verification_days = forms.IntegerField(
         label=_("Verify effectiveness after (days)"), min_value=1, max_value=365, initial=30
     )
+
+    def clean_due_date(self):
+        return _not_past(self.cleaned_data["due_date"])
 
 
 class CapaFromSheetForm(CapaFields):
@@ -414,8 +454,9 @@ class CapaCreateForm(CapaFields):
         cleaned = super().clean()
         if cleaned.get("source") == CapaSource.SUPERVISION:
             for name in self.NOTICE_FIELDS:
-                if not cleaned.get(name):
+                if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("A rectification notice needs this."))
+            _add_problems(self, capa_date_problems(reply_deadline=cleaned.get("reply_deadline")))
         else:
             for name in self.NOTICE_FIELDS:
                 cleaned.pop(name, None)
@@ -433,12 +474,21 @@ class PlanForm(StepForm):
         self.fields["planned_action"].initial = self.record.planned_action
         self.fields["due_date"].initial = self.record.due_date
 
+    def clean_due_date(self):
+        return _not_past(self.cleaned_data["due_date"], current=self.record.due_date)
+
 
 class CheckForm(StepForm):
     action = "check"
     error_fields = {"date": "checked_on"}
     checked_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     finding = _text(_("Finding"), rows=2)
+
+    def clean_checked_on(self):
+        checked_on = self.cleaned_data["checked_on"]
+        if checked_on and checked_on > timezone.localdate():
+            raise forms.ValidationError(_("A check cannot be dated in the future."))
+        return checked_on
 
 
 class CompleteForm(StepForm):
@@ -450,7 +500,7 @@ class VerifyForm(StepForm):
     """Effectiveness verification: effective closes the action, not effective reopens it with a new plan."""
 
     action = "verify"
-    error_fields = {"due_date": "new_due_date"}
+    error_fields = {"due_date": "new_due_date", "too_early": "early", "required": "note"}
     effective = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("yes", _("Effective")), ("no", _("Not effective"))],
@@ -460,6 +510,20 @@ class VerifyForm(StepForm):
     note = _text(_("Evidence of the verification"), rows=2)
     new_plan = _text(_("New plan (when not effective)"), rows=2, required=False)
     new_due_date = forms.DateField(label=_("New due date (when not effective)"), required=False, widget=DateInput())
+    early = forms.BooleanField(label=_("Verify before the due date"), required=False)
+    early_reason = _text(_("Reason for verifying early"), rows=2, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        due = self.record.verification_due
+        if due is None or due <= timezone.localdate():
+            # Nothing to explain: the verification is due.
+            del self.fields["early"], self.fields["early_reason"]
+        else:
+            self.fields["early"].help_text = _(
+                "The verification is due on %(date)s. Tick this only when the effect can already be "
+                "judged, and say why."
+            ) % {"date": f"{due:%Y-%m-%d}"}
 
     def clean(self):
         cleaned = super().clean()
@@ -468,6 +532,17 @@ class VerifyForm(StepForm):
                 self.add_error("new_plan", _("An action found not effective needs a new plan."))
             if not cleaned.get("new_due_date"):
                 self.add_error("new_due_date", _("Give the new plan a due date."))
+            else:
+                _add_problems(
+                    self, {"new_due_date": capa_date_problems(due_date=cleaned["new_due_date"]).get("due_date")}
+                )
+        if "early" in self.fields and cleaned.get("effective") is True:
+            try:
+                check_verification_timing(
+                    self.record, early=cleaned.get("early", False), early_reason=cleaned.get("early_reason", "")
+                )
+            except ValidationError as error:
+                self.add_error("early" if error.code == "too_early" else "early_reason", error.messages)
         return cleaned
 
 
@@ -480,6 +555,14 @@ class ReplyForm(StepForm):
     error_fields = {"date": "received_on"}
     reply_text = _text(_("Written reply"), rows=3)
     received_on = forms.DateField(label=_("Received on"), widget=DateInput(), initial=timezone.localdate)
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        notice_date = timezone.localdate(self.record.created_at)
+        problems = capa_date_problems(received_on=received_on, notice_date=notice_date)
+        if problems:
+            raise forms.ValidationError(problems["received_on"])
+        return received_on
 
 
 CAPA_FORMS = {form.action: form for form in [CompleteForm, PlanForm, CheckForm, VerifyForm, ReplyForm, CancelForm]}

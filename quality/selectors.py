@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Ou
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aftersales.audit import describe_changes
 from complaints.models import Complaint, Severity
 from complaints.selectors import paginate  # noqa: F401  (the quality pages page the same way)
 from customers.models import Customer, Delivery
@@ -22,6 +23,7 @@ from .models import (
     SheetEvent,
 )
 from .sight import (
+    event_changes,
     event_note,
     mask_sheets,
     sees_all_customers,
@@ -269,6 +271,7 @@ class TimelineEntry:
     change: str
     note: str
     reference: str = ""
+    changes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,7 @@ def sheet_chain(sheet: QualitySheet, user=None) -> SheetChain:
             e.get_action_display(),
             _change(e),
             event_note(e, user, hidden_numbers, file_names) if user is not None else e.note,
+            changes=tuple(describe_changes(event_changes(e, user) if user is not None else e.changes)),
         )
         for e in SheetEvent.objects.filter(sheet=sheet).select_related("actor")
     ]
@@ -328,6 +332,7 @@ def sheet_chain(sheet: QualitySheet, user=None) -> SheetChain:
             _change(e),
             e.note,
             e.action.number,
+            tuple(e.change_lines),
         )
         for e in CapaEvent.objects.filter(action__sheet=sheet).select_related("actor", "action")
     ]

@@ -2,12 +2,14 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.audit import field_changes, snapshot
 from customers.permissions import can_see as can_see_customer
 
-from .. import rules
+from .. import dates, rules
 from ..models import CaseSummary, Complaint, ComplaintEvent, FollowUp, ReturnRecord, ServiceVisit
 from .complaint import _event, _locked, complaint_reopen
 
@@ -20,6 +22,14 @@ __all__ = [
 ]
 
 
+RETURN_DATES = ("requested_on", "received_on", "closed_on")
+
+
+def last_visit_end(complaint: Complaint):
+    """Return when the complaint's last service visit ended (None without a finished visit)."""
+    return complaint.visits.aggregate(last=Max("actual_end"))["last"]
+
+
 def _check_complaint(actor, customer, complaint):
     if complaint is not None:
         if complaint.customer_id != customer.pk:
@@ -30,14 +40,24 @@ def _check_complaint(actor, customer, complaint):
         raise PermissionDenied
 
 
-def _save(instance, data):
-    # A new row has every given field changed; reading an unset required FK would raise.
-    changed = [name for name, value in data.items() if instance._state.adding or getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, data[name])
+def _save(instance, data) -> list[dict] | None:
+    """Save ``data`` on ``instance``; return its field changes, or None when nothing changed."""
+    if instance._state.adding:
+        # Every given field is new; reading an unset required FK would raise.
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        return []
+    before = snapshot(instance, data)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    changes = field_changes(instance, before)
+    if not changes:
+        return None
     instance.full_clean()
     instance.save()
-    return changed
+    return changes
 
 
 @transaction.atomic
@@ -58,18 +78,26 @@ def visit_save(*, actor, visit: ServiceVisit | None = None, **data) -> ServiceVi
     engineer = data.get("engineer")
     if engineer is not None and not engineer.has_perm("complaints.handle_complaint"):
         raise ValidationError(_("%(name)s is not an after-sales engineer."), params={"name": engineer}, code="engineer")
-    changed = _save(visit, data)
-    if visit.complaint_id:
+    dates.raise_problems(
+        dates.visit_problems(
+            planned_start=data.get("planned_start", visit.planned_start),
+            planned_end=data.get("planned_end", visit.planned_end),
+            actual_start=data.get("actual_start", visit.actual_start),
+            actual_end=data.get("actual_end", visit.actual_end),
+            acceptance_date=data.get("customer_acceptance_date", visit.customer_acceptance_date),
+        )
+    )
+    changes = _save(visit, data)
+    if not visit.complaint_id or changes is None:
+        return visit
+    if adding:
         note = _("%(engineer)s dispatched for %(date)s") % {
             "engineer": visit.engineer,
             "date": f"{timezone.localtime(visit.planned_start):%Y-%m-%d %H:%M}",
         }
-        _event(
-            visit.complaint,
-            actor,
-            ComplaintEvent.Action.VISIT,
-            note if adding else _("Visit record updated: %(fields)s") % {"fields": ", ".join(changed)},
-        )
+        _event(visit.complaint, actor, ComplaintEvent.Action.VISIT, note)
+    else:
+        _event(visit.complaint, actor, ComplaintEvent.Action.VISIT, changes=changes)
     return visit
 
 
@@ -107,16 +135,18 @@ def return_save(*, actor, record: ReturnRecord | None = None, **data) -> ReturnR
         record = ReturnRecord.objects.select_for_update().get(pk=record.pk)
         data.pop("customer", None)
         data.pop("complaint", None)
-    if (
-        data.get("received_on")
-        and data.get("requested_on", record.requested_on)
-        and data["received_on"] < data.get("requested_on", record.requested_on)
-    ):
-        raise ValidationError(_("The goods cannot arrive before the return was requested."), code="dates")
-    changed = _save(record, data)
-    if record.complaint_id:
-        note = _("Return recorded") if adding else _("Return updated: %(fields)s") % {"fields": ", ".join(changed)}
-        _event(record.complaint, actor, ComplaintEvent.Action.RETURN, note)
+    dates.raise_problems(
+        dates.return_problems(**{name: data.get(name, getattr(record, name)) for name in RETURN_DATES})
+    )
+    changes = _save(record, data)
+    if record.complaint_id and changes is not None:
+        _event(
+            record.complaint,
+            actor,
+            ComplaintEvent.Action.RETURN,
+            _("Return recorded") if adding else "",
+            changes=changes,
+        )
     return record
 
 
@@ -130,6 +160,11 @@ def follow_up_log(
         raise PermissionDenied
     if complaint.state != Complaint.State.CLOSED:
         raise ValidationError(_("A follow-up call is made after the complaint is closed."), code="state")
+    dates.raise_problems(
+        dates.follow_up_problems(
+            called_at=called_at, closed_at=complaint.closed_at, visit_end=last_visit_end(complaint)
+        )
+    )
     follow_up = FollowUp(
         complaint=complaint,
         called_by=actor,

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from aftersales import outbox
+from aftersales.audit import field_changes, snapshot
 from aftersales.numbering import next_number
 from aftersales.uploads import check_upload
 from customers.models import Customer, Interaction
 from customers.permissions import can_see as can_see_customer
 
-from .. import clock, rules
+from .. import clock, dates, rules
 from ..models import Attachment, Complaint, ComplaintEvent, PausePeriod, Severity
 
 __all__ = [
@@ -57,7 +58,7 @@ def _notify(kind: str, complaint: Complaint, **extra) -> None:
     outbox.enqueue(f"complaints.{kind}", complaint.pk, extra=extra)
 
 
-def _event(complaint, actor, action, note="", from_state="", to_state="", at=None) -> ComplaintEvent:
+def _event(complaint, actor, action, note="", from_state="", to_state="", at=None, changes=None) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor,
@@ -66,6 +67,7 @@ def _event(complaint, actor, action, note="", from_state="", to_state="", at=Non
         from_state=from_state,
         to_state=to_state,
         at=at or timezone.now(),
+        changes=changes or [],
     )
 
 
@@ -125,8 +127,7 @@ def complaint_create(*, actor, customer: Customer, attachments=(), **data) -> Co
             Complaint.Warranty.IN if delivery.in_warranty(timezone.localdate(received)) else Complaint.Warranty.OUT,
         )
     received_at = data.pop("received_at", None) or timezone.now()
-    if received_at > timezone.now():
-        raise ValidationError(_("The time of receipt cannot be in the future."), code="received_at")
+    dates.raise_problems(dates.intake_problems(received_at=received_at, delivery_date=data.get("delivery_date")))
     complaint = Complaint(customer=customer, received_by=actor, received_at=received_at, **data)
     complaint.number = next_number("TS", timezone.localtime(received_at).strftime("%Y%m"))
     _set_deadlines(complaint)
@@ -201,14 +202,15 @@ def complaint_update_analysis(*, actor, complaint: Complaint, **data) -> Complai
         raise PermissionDenied
     if complaint.state not in (Complaint.State.RECEIVED, Complaint.State.ANALYSING):
         raise ValidationError(_("The analysis can only change before the complaint is submitted."), code="state")
-    changed = [f for f in ANALYSIS_FIELDS if f in data and getattr(complaint, f) != data[f]]
-    for field in changed:
+    before = snapshot(complaint, [f for f in ANALYSIS_FIELDS if f in data])
+    for field in before:
         setattr(complaint, field, data[field])
+    changes = field_changes(complaint, before)
+    if not changes:
+        return complaint
     complaint.full_clean(exclude=["state"])
     complaint.save()
-    if changed:
-        labels = ", ".join(str(Complaint._meta.get_field(f).verbose_name) for f in changed)
-        _event(complaint, actor, ComplaintEvent.Action.UPDATED, labels)
+    _event(complaint, actor, ComplaintEvent.Action.UPDATED, changes=changes)
     return complaint
 
 
@@ -325,9 +327,8 @@ def complaint_close(
         raise ValidationError(
             _("Closing needs the customer's acceptance (name and date) and the reply."), code="acceptance"
         )
-    if acceptance_date > timezone.localdate():
-        raise ValidationError(_("The acceptance date cannot be in the future."), code="acceptance_date")
     complaint = _locked(complaint)
+    dates.raise_problems(dates.closing_problems(acceptance_date=acceptance_date, received_at=complaint.received_at))
     if complaint.paused_since and complaint.state == Complaint.State.RECTIFYING:
         # The customer's acceptance ends the wait; the paused time must not count against the team.
         _end_pause(actor, complaint, _("Clock resumed on closing."))
@@ -418,8 +419,10 @@ def complaint_promise_timetable(*, actor, complaint: Complaint, timetable: str, 
         raise PermissionDenied
     if not timetable.strip() or promised_date is None:
         raise ValidationError(_("Give the timetable and the promised date."), code="timetable")
-    if promised_date < timezone.localdate(complaint.received_at):
-        raise ValidationError(_("The promised date cannot be before the complaint was received."), code="date")
+    dates.raise_problems(
+        dates.timetable_problems(promised_date=promised_date, received_at=complaint.received_at),
+        {"promised_date": "date"},
+    )
     complaint.promised_timetable, complaint.promised_resolution_date = timetable, promised_date
     complaint.save(update_fields=["promised_timetable", "promised_resolution_date", "updated_at"])
     _event(complaint, actor, ComplaintEvent.Action.TIMETABLE, f"{promised_date:%Y-%m-%d} {timetable}")

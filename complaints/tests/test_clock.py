@@ -285,12 +285,13 @@ def test_closing_a_paused_complaint_ends_the_pause_and_keeps_the_paused_time(rec
 def test_promised_timetable_does_not_move_the_48_hour_measure(receive, people):
     complaint = receive(at("2026-11-16", "10:00"))
     before = _deadlines(complaint)
-    services.complaint_promise_timetable(
-        actor=people.engineer,
-        complaint=complaint,
-        timetable="更换主板需厂家发货，预计两周",
-        promised_date=datetime.date(2026, 11, 30),
-    )
+    with time_machine.travel(at("2026-11-16", "11:00"), tick=False):
+        services.complaint_promise_timetable(
+            actor=people.engineer,
+            complaint=complaint,
+            timetable="更换主板需厂家发货，预计两周",
+            promised_date=datetime.date(2026, 11, 30),
+        )
     complaint.refresh_from_db()
     assert _deadlines(complaint) == before
     assert complaint.promised_resolution_date == datetime.date(2026, 11, 30)

@@ -21,6 +21,7 @@ FIELD_BY_CODE = {
     "file_content": ("attachments", "files"),
     "delivery": ("serial_number",),
     "received_at": ("received_at",),
+    "delivery_date": ("delivery_date",),
     "reply": ("reply",),
     "reason": ("reason",),
     "timetable": ("timetable",),

@@ -13,7 +13,9 @@ def add_service_errors(form, error: ValidationError) -> None:
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, error)
+        # A date problem's code is the name of its field (complaints.dates).
+        for item in error.error_list:
+            form.add_error(item.code if item.code in form.fields else None, item)
 
 
 def list_context(request, filterset, rows, per_page) -> dict:

@@ -76,6 +76,12 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verification_note = models.TextField(_("verification"), blank=True)
+    verified_early = models.BooleanField(
+        _("verified before the due date"),
+        default=False,
+        help_text=_("The effectiveness was verified before the verification was due, for the reason given."),
+    )
+    early_verification_reason = models.TextField(_("reason for verifying early"), blank=True)
     times_reopened = models.PositiveSmallIntegerField(_("times found not effective"), default=0)
 
     # Rectification notice (整改通知单) from a monthly service-quality check.

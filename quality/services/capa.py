@@ -5,11 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.audit import field_changes, snapshot
 from aftersales.numbering import next_number
+from complaints.dates import raise_problems
 
 from .. import rules
 from ..models import CapaAction, CapaCheck, CapaEvent, CapaSource, QualitySheet, SheetEvent
-from .common import may, notify, require, require_text, run_transition
+from .common import check_step, may, notify, require, require_text, run_transition
 
 __all__ = [
     "capa_create",
@@ -23,15 +25,52 @@ __all__ = [
 ]
 
 
+def capa_date_problems(
+    *, due_date=None, current_due=None, reply_deadline=None, received_on=None, notice_date=None, today=None
+) -> dict:
+    """Return ``{field: message}`` for dates an action or notice cannot have (None is not checked).
+
+    ``notice_date`` is the day the notice was issued (today for a new one); an unchanged
+    ``current_due`` may stay in the past.
+    """
+    today = today or timezone.localdate()
+    notice_date = notice_date or today
+    problems = {}
+    if due_date is not None and due_date != current_due and due_date < today:
+        problems["due_date"] = _("The due date (%(date)s) is in the past; give today or a later day.") % {
+            "date": f"{due_date:%Y-%m-%d}"
+        }
+    if reply_deadline is not None and reply_deadline < notice_date:
+        problems["reply_deadline"] = _(
+            "The written reply cannot be due (%(deadline)s) before the notice is issued (%(date)s)."
+        ) % {"deadline": f"{reply_deadline:%Y-%m-%d}", "date": f"{notice_date:%Y-%m-%d}"}
+    if received_on is not None:
+        if received_on > today:
+            problems["received_on"] = _("The reply cannot arrive in the future (%(date)s).") % {
+                "date": f"{received_on:%Y-%m-%d}"
+            }
+        elif received_on < notice_date:
+            problems["received_on"] = _(
+                "The reply cannot arrive (%(received)s) before the notice was issued (%(date)s)."
+            ) % {"received": f"{received_on:%Y-%m-%d}", "date": f"{notice_date:%Y-%m-%d}"}
+    return problems
+
+
 def _locked(action: CapaAction) -> CapaAction:
     return CapaAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
 
 
-def _move(actor, action, name, note="", previous_plan="") -> CapaAction:
+def _move(actor, action, name, note="", previous_plan="", changes=None) -> CapaAction:
     before = run_transition(action, name, actor)
     action.save()
     CapaEvent.objects.create(
-        action=action, actor=actor, from_state=before, to_state=action.state, note=note, previous_plan=previous_plan
+        action=action,
+        actor=actor,
+        from_state=before,
+        to_state=action.state,
+        note=note,
+        previous_plan=previous_plan,
+        changes=changes or [],
     )
     return action
 
@@ -49,8 +88,7 @@ def capa_create(*, actor, **data) -> CapaAction:
         raise ValidationError(
             _("A rectification notice names the unit and the deadline for its written reply."), code="notice"
         )
-    if data.get("due_date") and data["due_date"] < timezone.localdate():
-        raise ValidationError(_("The due date is in the past."), code="due_date")
+    raise_problems(capa_date_problems(due_date=data.get("due_date"), reply_deadline=data.get("reply_deadline")))
     action = CapaAction(created_by=actor, **data)
     action.number = next_number("CA", f"{timezone.localdate():%Y}")
     action.full_clean(exclude=["state"])
@@ -71,10 +109,13 @@ def capa_update_plan(*, actor, action: CapaAction, planned_action: str, due_date
     if action.state != CapaAction.State.OPEN:
         raise ValidationError(_("Only an open action's plan can change."), code="state")
     require_text(planned_action, _("Describe the planned action."))
-    if due_date is not None and due_date != action.due_date and due_date < timezone.localdate():
-        raise ValidationError(_("The due date is in the past."), code="due_date")
+    raise_problems(capa_date_problems(due_date=due_date, current_due=action.due_date))
+    before = snapshot(action, ["planned_action", "due_date"])
     previous = action.planned_action
     action.planned_action, action.due_date = planned_action, due_date
+    changes = field_changes(action, before)
+    if not changes:
+        return action
     action.full_clean(exclude=["state"])
     action.save()
     CapaEvent.objects.create(
@@ -82,8 +123,8 @@ def capa_update_plan(*, actor, action: CapaAction, planned_action: str, due_date
         actor=actor,
         from_state=action.state,
         to_state=action.state,
-        note=_("Plan changed"),
-        previous_plan=previous,
+        previous_plan=previous if previous != planned_action else "",
+        changes=[change for change in changes if change["field"] != "planned_action"],
     )
     return action
 
@@ -119,27 +160,68 @@ def capa_complete(*, actor, action: CapaAction, note: str) -> CapaAction:
     return _move(actor, action, "complete", note)
 
 
+def check_verification_timing(action: CapaAction, *, early: bool, early_reason: str, today=None) -> None:
+    """Refuse a verification before its due date unless it is explicitly early, with a reason."""
+    today = today or timezone.localdate()
+    if action.verification_due is None or action.verification_due <= today:
+        return
+    if not early:
+        raise ValidationError(
+            _("The effectiveness verification is due on %(date)s; before then, verify early only with a reason."),
+            params={"date": f"{action.verification_due:%Y-%m-%d}"},
+            code="too_early",
+        )
+    require_text(early_reason, _("Give the reason for verifying before the due date."))
+
+
 @transaction.atomic
 def capa_verify(
-    *, actor, action: CapaAction, effective: bool, note: str, new_plan: str = "", new_due_date=None
+    *,
+    actor,
+    action: CapaAction,
+    effective: bool,
+    note: str,
+    new_plan: str = "",
+    new_due_date=None,
+    early: bool = False,
+    early_reason: str = "",
 ) -> CapaAction:
-    """Verify effectiveness (效果确认): effective closes it; not effective reopens it with a new plan."""
+    """Verify effectiveness (效果确认): effective closes it; not effective reopens it with a new plan.
+
+    Found effective before the verification is due (``verification_due``), it needs ``early``
+    and a reason, which are kept on the action and in its history.
+    """
     require_text(note, _("Record the evidence of the verification."))
     action = _locked(action)
-    action.verified_by, action.verification_note = actor, note
+    check_step(action, "verify_effective" if effective else "verify_not_effective", actor)
+    # Effectiveness shows only over time; a recurrence proves the opposite on any day.
     if effective:
-        action = _move(actor, action, "verify_effective", note)
+        check_verification_timing(action, early=early, early_reason=early_reason)
+    early = effective and action.verification_due is not None and action.verification_due > timezone.localdate()
+    action.verified_by, action.verification_note = actor, note
+    action.verified_early, action.early_verification_reason = early, early_reason.strip() if early else ""
+    changes = _early_changes(action) if early else []
+    if effective:
+        action = _move(actor, action, "verify_effective", note, changes=changes)
         notify("capa_verified", action.pk)
         return action
     require_text(new_plan, _("An action found not effective needs a new plan."))
     if new_due_date is None or new_due_date < timezone.localdate():
         raise ValidationError(_("Give the new plan a due date from today on."), code="due_date")
     previous = action.planned_action
-    action = _move(actor, action, "verify_not_effective", note, previous_plan=previous)
+    action = _move(actor, action, "verify_not_effective", note, previous_plan=previous, changes=changes)
     action.planned_action, action.due_date = new_plan, new_due_date
     action.save()
     notify("capa_reopened", action.pk)
     return action
+
+
+def _early_changes(action: CapaAction) -> list[dict]:
+    fields = {"verified_early": (False, True), "early_verification_reason": ("", action.early_verification_reason)}
+    return [
+        {"model": action._meta.label_lower, "field": name, "old": old, "new": new}
+        for name, (old, new) in fields.items()
+    ]
 
 
 @transaction.atomic
@@ -156,8 +238,12 @@ def capa_record_reply(*, actor, action: CapaAction, reply_text: str, received_on
     if not action.is_notice:
         raise ValidationError(_("Only a rectification notice takes a written reply."), code="notice")
     require_text(reply_text, _("Paste or summarise the written reply."))
-    if received_on is None or received_on > timezone.localdate():
+    if received_on is None:
         raise ValidationError(_("Give the date the reply arrived (not in the future)."), code="date")
+    raise_problems(
+        capa_date_problems(received_on=received_on, notice_date=timezone.localdate(action.created_at)),
+        {"received_on": "date"},
+    )
     action.reply_text, action.reply_received_at = reply_text, received_on
     action.save(update_fields=["reply_text", "reply_received_at", "updated_at"])
     CapaEvent.objects.create(

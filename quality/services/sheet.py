@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.audit import field_changes, snapshot
 from aftersales.numbering import next_number
 from aftersales.uploads import check_upload
 from complaints import rules as complaint_rules
@@ -45,9 +46,15 @@ __all__ = [
 ANALYSIS_FIELDS = ["root_cause", "analysis", "five_whys", "fishbone", "containment", "proposed_disposal", "scope_note"]
 
 
-def _event(sheet, actor, action, note="", from_state="", to_state="") -> SheetEvent:
+def _event(sheet, actor, action, note="", from_state="", to_state="", changes=None) -> SheetEvent:
     return SheetEvent.objects.create(
-        sheet=sheet, actor=actor, action=action, note=note, from_state=from_state, to_state=to_state
+        sheet=sheet,
+        actor=actor,
+        action=action,
+        note=note,
+        from_state=from_state,
+        to_state=to_state,
+        changes=changes or [],
     )
 
 
@@ -145,14 +152,29 @@ def sheet_assign(*, actor, sheet: QualitySheet, investigator, due_date=None) -> 
         )
     if sheet.state not in (QualitySheet.State.DRAFT, QualitySheet.State.INVESTIGATING):
         raise ValidationError(_("The investigator can only change before the analysis is submitted."), code="state")
+    check_investigation_due(due_date, current=sheet.investigation_due)
+    before = snapshot(sheet, ["investigator", "investigation_due"])
     sheet.investigator, sheet.investigation_due = investigator, due_date
+    changes = field_changes(sheet, before)
     if sheet.state == QualitySheet.State.DRAFT:
         _move(actor, sheet, "assign")
+    elif not changes:
+        return sheet
     else:
         sheet.save()
-    _event(sheet, actor, SheetEvent.Action.ASSIGNED, str(investigator))
+    _event(sheet, actor, SheetEvent.Action.ASSIGNED, changes=changes)
     notify("sheet_assigned", sheet.pk)
     return sheet
+
+
+def check_investigation_due(due_date, *, current=None) -> None:
+    """Refuse an investigation due date in the past (an unchanged old one may stay)."""
+    if due_date is not None and due_date != current and due_date < timezone.localdate():
+        raise ValidationError(
+            _("The investigation due date %(date)s is in the past; give today or a later day."),
+            params={"date": f"{due_date:%Y-%m-%d}"},
+            code="due_date",
+        )
 
 
 @transaction.atomic
@@ -165,18 +187,15 @@ def sheet_record_analysis(*, actor, sheet: QualitySheet, **data) -> QualitySheet
     whys = data.get("five_whys")
     if whys is not None:
         data["five_whys"] = [w.strip() for w in whys if w and w.strip()][:5]
-    changed = [f for f in ANALYSIS_FIELDS if f in data and getattr(sheet, f) != data[f]]
-    for field in changed:
+    before = snapshot(sheet, [f for f in ANALYSIS_FIELDS if f in data])
+    for field in before:
         setattr(sheet, field, data[field])
+    changes = field_changes(sheet, before)
+    if not changes:
+        return sheet
     sheet.full_clean(exclude=["state", "complaints"])
     sheet.save()
-    if changed:
-        _event(
-            sheet,
-            actor,
-            SheetEvent.Action.ANALYSIS,
-            ", ".join(str(QualitySheet._meta.get_field(f).verbose_name) for f in changed),
-        )
+    _event(sheet, actor, SheetEvent.Action.ANALYSIS, changes=changes)
     return sheet
 
 

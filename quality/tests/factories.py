@@ -139,6 +139,15 @@ class CapaActionFactory(_NumberedFactory):
                 lambda o: timezone.localdate(o.completed_at) + datetime.timedelta(days=o.verification_days)
             ),
         )
+        # Completed one verification period ago: the effectiveness verification is due today.
+        due_for_verification = factory.Trait(
+            state=CapaAction.State.COMPLETED,
+            completed_at=factory.LazyAttribute(lambda o: timezone.now() - datetime.timedelta(days=o.verification_days)),
+            completion_note="已更换紧固件并增加扭矩检查工序",
+            verification_due=factory.LazyAttribute(
+                lambda o: timezone.localdate(o.completed_at) + datetime.timedelta(days=o.verification_days)
+            ),
+        )
 
     number = factory.Sequence(lambda n: f"CA-2026-{n + 1:04d}")
     state = CapaAction.State.OPEN

@@ -348,7 +348,7 @@ def test_capa_actions_are_offered_to_the_verifier_only(staff):
 
 def test_verify_effective_needs_the_evidence_and_closes_completed_actions(staff):
     client, leader = staff(roles.QUALITY_LEADER)
-    done = CapaActionFactory(completed=True)
+    done = CapaActionFactory(due_for_verification=True)
     still_open = CapaActionFactory()
 
     _act(client, ACTIONS, "verify_effective", [done], reason="")

@@ -214,7 +214,7 @@ def test_completion_needs_a_note(people):
 
 @pytest.mark.parametrize("role", roles.ALL)
 def test_only_verifiers_verify(role, role_user):
-    action = CapaActionFactory(completed=True)
+    action = CapaActionFactory(due_for_verification=True)
     actor = role_user(role)
     if role in VERIFIERS:
         services.capa_verify(actor=actor, action=action, effective=True, note="三个月无复发")
@@ -232,7 +232,7 @@ def test_owner_cannot_verify_their_own_action(people):
 
 
 def test_effective_verification_closes_the_action(people, queued, django_capture_on_commit_callbacks):
-    action = CapaActionFactory(completed=True)
+    action = CapaActionFactory(due_for_verification=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.capa_verify(actor=people.leader, action=action, effective=True, note="三个月无复发")
     action.refresh_from_db()

@@ -415,7 +415,12 @@ def test_the_whole_chain_through_the_pages_ends_with_the_sheet_closed(client_for
     action = CapaAction.objects.get()
     assert action.sheet == sheet
     assert capa_step(qe, action, "complete", note="工装已投用").status_code == 302
-    assert capa_step(leader, action, "verify", effective="yes", note="三个月无复发").status_code == 302
+    # Completed just now: its verification is due in 30 days, so verifying now must be explicit.
+    too_early = capa_step(leader, action, "verify", effective="yes", note="三个月无复发")
+    assert too_early.status_code == 200 and 'id="error_1_id_verify-early"' in too_early.content.decode()
+    assert CapaAction.objects.get().state == CapaAction.State.COMPLETED
+    early = {"early": "on", "early_reason": "客户已连续运行三个月"}
+    assert capa_step(leader, action, "verify", effective="yes", note="三个月无复发", **early).status_code == 302
     assert CapaAction.objects.get().state == CapaAction.State.CLOSED
 
     # The leader closes the sheet; the sales department sees the outcome.

@@ -1,0 +1,154 @@
+"""Dates that cannot be right, refused by the forms (all at once) and again by the services.
+
+Each function returns ``{field: message}`` for the values given (``None`` values are not
+checked), so a form adds each message to its field and a service raises them together.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# A time typed to the minute on a slow clock is not "in the future".
+CLOCK_SLACK = datetime.timedelta(minutes=5)
+
+
+def _day(moment) -> datetime.date | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def _fmt(moment) -> str:
+    if isinstance(moment, datetime.datetime):
+        return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:%Y-%m-%d %H:%M}"
+    return f"{moment:%Y-%m-%d}"
+
+
+def raise_problems(problems: dict, codes: dict | None = None) -> None:
+    """Raise the problems (the services' side): one alone with its code, several keyed by field.
+
+    The code of a problem is ``codes[field]``, else the field's name, so that a page can put the
+    message on its field.
+    """
+    codes = codes or {}
+    errors = {name: ValidationError(message, code=codes.get(name, name)) for name, message in problems.items()}
+    if len(errors) == 1:
+        raise next(iter(errors.values()))
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_problems(form, problems: dict) -> None:
+    """Add each problem to its field of ``form`` (or to the form when it has no such field)."""
+    for name, message in problems.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def intake_problems(*, received_at=None, delivery_date=None, now=None) -> dict:
+    now = now or timezone.now()
+    problems = {}
+    if received_at is not None and received_at > now + CLOCK_SLACK:
+        problems["received_at"] = _("The time of receipt cannot be in the future.")
+    received_day = _day(received_at) or timezone.localdate(now)
+    if delivery_date is not None and delivery_date > received_day:
+        problems["delivery_date"] = _("The delivery date (%(date)s) cannot be after the complaint was received.") % {
+            "date": _fmt(delivery_date)
+        }
+    return problems
+
+
+def visit_problems(
+    *,
+    planned_start=None,
+    planned_end=None,
+    actual_start=None,
+    actual_end=None,
+    acceptance_date=None,
+    now=None,
+) -> dict:
+    now = now or timezone.now()
+    problems = {}
+    if planned_start and planned_end and planned_end < planned_start:
+        problems["planned_end"] = _("The planned end (%(end)s) cannot be before the planned start (%(start)s).") % {
+            "end": _fmt(planned_end),
+            "start": _fmt(planned_start),
+        }
+    for name, value in (("actual_start", actual_start), ("actual_end", actual_end)):
+        if value and value > now + CLOCK_SLACK:
+            problems[name] = _("This time (%(time)s) is in the future.") % {"time": _fmt(value)}
+    if actual_start and actual_end and actual_end < actual_start and "actual_end" not in problems:
+        problems["actual_end"] = _("The actual end (%(end)s) cannot be before the actual start (%(start)s).") % {
+            "end": _fmt(actual_end),
+            "start": _fmt(actual_start),
+        }
+    if acceptance_date:
+        if acceptance_date > timezone.localdate(now):
+            problems["customer_acceptance_date"] = _("The acceptance date cannot be in the future.")
+        elif actual_start and acceptance_date < _day(actual_start):
+            problems["customer_acceptance_date"] = _(
+                "The customer cannot accept the work (%(date)s) before the visit started (%(start)s)."
+            ) % {"date": _fmt(acceptance_date), "start": _fmt(actual_start)}
+    return problems
+
+
+def return_problems(*, requested_on=None, received_on=None, closed_on=None, today=None) -> dict:
+    today = today or timezone.localdate()
+    problems = {}
+    for name, value in (("requested_on", requested_on), ("received_on", received_on), ("closed_on", closed_on)):
+        if value and value > today:
+            problems[name] = _("This date (%(date)s) is in the future.") % {"date": _fmt(value)}
+    if requested_on and received_on and received_on < requested_on and "received_on" not in problems:
+        problems["received_on"] = _("The goods cannot arrive before the return was requested.")
+    if requested_on and closed_on and closed_on < requested_on and "closed_on" not in problems:
+        problems["closed_on"] = _("A return cannot be closed before it was requested.")
+    return problems
+
+
+def follow_up_problems(*, called_at=None, closed_at=None, visit_end=None, now=None) -> dict:
+    now = now or timezone.now()
+    if called_at is None:
+        return {}
+    if called_at > now + CLOCK_SLACK:
+        return {"called_at": _("The call cannot be in the future.")}
+    if closed_at and called_at < closed_at.replace(second=0, microsecond=0):
+        return {
+            "called_at": _("The follow-up call comes after the complaint was closed (%(time)s).")
+            % {"time": _fmt(closed_at)}
+        }
+    if visit_end and called_at < visit_end.replace(second=0, microsecond=0):
+        return {
+            "called_at": _("The follow-up call comes after the service visit ended (%(time)s).")
+            % {"time": _fmt(visit_end)}
+        }
+    return {}
+
+
+def closing_problems(*, acceptance_date=None, received_at=None, today=None) -> dict:
+    today = today or timezone.localdate()
+    if acceptance_date is None:
+        return {}
+    if acceptance_date > today:
+        return {"acceptance_date": _("The acceptance date cannot be in the future.")}
+    if received_at is not None and acceptance_date < _day(received_at):
+        return {
+            "acceptance_date": _(
+                "The customer cannot accept the handling before the complaint was received (%(date)s)."
+            )
+            % {"date": _fmt(_day(received_at))}
+        }
+    return {}
+
+
+def timetable_problems(*, promised_date=None, received_at=None, today=None) -> dict:
+    today = today or timezone.localdate()
+    if promised_date is None:
+        return {}
+    if received_at is not None and promised_date < _day(received_at):
+        return {"promised_date": _("The promised date cannot be before the complaint was received.")}
+    if promised_date < today:
+        return {"promised_date": _("The promised date (%(date)s) is in the past.") % {"date": _fmt(promised_date)}}
+    return {}
