@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from aftersales import spreadsheets
+from aftersales.import_limits import LimitedImportForm
 
 from .models import Contact, Customer, CustomerTier, Delivery, Interaction, ProductModel
 from .resources import ContactResource, CustomerResource, DeliveryResource
@@ -23,6 +24,8 @@ class LedgerImportExportAdmin(ImportExportModelAdmin):
     """
 
     formats = spreadsheets.FORMATS
+    # Size and row limits are checked on the form, before the library parses the file.
+    import_form_class = LimitedImportForm
     # With a byte-order mark, Excel opens an exported csv as UTF-8 and shows the Chinese.
     to_encoding = "utf-8-sig"
     # The services that write each imported row also write its audit entry.

@@ -180,6 +180,11 @@ IMPORT_EXPORT_FORMATS = [
     "import_export.formats.base_formats.XLSX",
     "import_export.formats.base_formats.CSV",
 ]
+# Limits checked before an import file is parsed (aftersales/import_limits.py): its size,
+# what an xlsx archive unpacks to, and the rows of a sheet or csv file.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # A mail server that hangs fails the attempt after this many seconds; the outbox retries.
