@@ -59,6 +59,17 @@ def for_approval(complaint):
     return _send("complaint_for_approval", complaint, recipients)
 
 
+def quality_sheet_wanted(complaint):
+    """Ask the quality group leaders to raise the sheet a company-caused complaint waits for, unless it has one."""
+    from .waiting import needs_quality_sheet  # the quality chain answers through its registered resolver
+
+    wanted = needs_quality_sheet(complaint)
+    if wanted is None:
+        return 0
+    leaders = get_user_model().objects.filter(is_active=True, groups__name=wanted.role)
+    return _send("complaint_quality_sheet_wanted", complaint, list(leaders))
+
+
 def sent_back(complaint, reason):
     return _send("complaint_sent_back", complaint, _assignee_or_managers(complaint), reason=reason)
 
@@ -79,6 +90,7 @@ MESSAGES = {
     "resolution_at_risk": resolution_at_risk,
     "resolution_breached": resolution_breached,
     "for_approval": for_approval,
+    "quality_sheet_wanted": quality_sheet_wanted,
     "sent_back": sent_back,
     "approved": approved,
     "reopened": reopened,

@@ -95,9 +95,48 @@ def _my_work_rows(user):
     return Complaint.objects.visible_to(user).open().filter(_my_work_q(user))
 
 
-def my_work(*, user):
-    """Return the user's queue of open complaints, the most urgent deadline first."""
-    return _my_work_rows(user).for_list().order_by("resolution_due_at", "id")
+def my_work(*, user, only: str = "", now=None):
+    """Return the user's queue of open complaints, the most urgent deadline first.
+
+    ``only`` narrows it to one of the counts of :func:`my_work_counts` (its links).
+    """
+    rows = _my_work_rows(user)
+    part = _queue_parts(user, now or timezone.now()).get(only)
+    if part is not None:
+        rows = rows.filter(part)
+    return rows.for_list().order_by("resolution_due_at", "id")
+
+
+# The counts of "my work" besides the total; each links to the queue narrowed to it.
+QUEUE_COUNTS = ("mine", "unassigned", "to_sign", "at_risk", "breached")
+
+
+def _queue_parts(user, now) -> dict:
+    """Return the condition of each count of the queue that the user has."""
+    parts = {"mine": Q(assignee=user), "at_risk": _at_risk(now), "breached": _breached(now)}
+    if user.has_perm("complaints.approve_complaint"):
+        parts["unassigned"] = Q(assignee__isnull=True)
+    signature = _signature_wanted(user)
+    if signature is not None:
+        parts["to_sign"] = signature
+    return parts
+
+
+def waiting_in_quality(*, user, limit: int = 20) -> list:
+    """Return the company-caused complaints an after-sales manager follows while the quality department acts.
+
+    Their approval is the quality information sheet's: nothing waits for the manager, but
+    the manager answers for the complaint and the customer, so "my work" shows where it stands.
+    """
+    if not user.has_perm("complaints.approve_complaint"):
+        return []
+    rows = (
+        Complaint.objects.visible_to(user)
+        .filter(state=Complaint.State.AWAITING_APPROVAL, responsibility=Complaint.Responsibility.COMPANY)
+        .for_list()
+        .order_by("resolution_due_at", "id")
+    )
+    return list(rows[:limit])
 
 
 def _breached(now) -> Q:
@@ -113,18 +152,8 @@ def _at_risk(now) -> Q:
 
 def my_work_counts(*, user, now=None) -> dict:
     """Count the user's queue for the start page in one aggregate query."""
-    now = now or timezone.now()
-    counts = {
-        "total": Count("pk"),
-        "mine": Count("pk", filter=Q(assignee=user)),
-        "breached": Count("pk", filter=_breached(now)),
-        "at_risk": Count("pk", filter=_at_risk(now)),
-    }
-    if user.has_perm("complaints.approve_complaint"):
-        counts["unassigned"] = Count("pk", filter=Q(assignee__isnull=True))
-    signature = _signature_wanted(user)
-    if signature is not None:
-        counts["to_sign"] = Count("pk", filter=signature)
+    parts = _queue_parts(user, now or timezone.now())
+    counts = {"total": Count("pk"), **{name: Count("pk", filter=part) for name, part in parts.items()}}
     return _my_work_rows(user).aggregate(**counts)
 
 

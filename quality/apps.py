@@ -16,3 +16,10 @@ class QualityConfig(AppConfig):
 
         # The complaint page shows its quality sheet, or the button that raises one.
         register_panel("quality/_complaint_panel.html", order=10)
+
+        # A company-caused complaint waits for its sheet: say which step, on the complaint's pages.
+        from complaints.waiting import register_resolver
+
+        from .waiting import complaint_steps
+
+        register_resolver(complaint_steps)

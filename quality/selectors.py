@@ -14,6 +14,7 @@ from customers.models import Customer, Delivery
 
 from .filters import CapaFilter, SheetFilter
 from .models import (
+    Assessment,
     CapaAction,
     CapaCheck,
     CapaEvent,
@@ -128,6 +129,7 @@ class MyTasks:
     to_review: list
     to_sign: list
     to_distribute: list
+    to_complete: list
     tasks: list
     actions: list
     verifications: list
@@ -174,18 +176,22 @@ def my_tasks(*, user, today=None) -> MyTasks:
             Q(state=S.AWAITING_APPROVAL) & approved if user.has_perm("quality.distribute_qualitysheet") else None,
             user,
         ),
+        to_complete=_sheets(_leader_part_waiting() if lead else None, user),
         tasks=list(
             DepartmentTask.objects.filter(owner=user, done_at__isnull=True, sheet__state__in=DISTRIBUTED)
             .select_related("sheet")
             .order_by("due_date", "id")[:MY_LIMIT]
         ),
         actions=list(
-            with_capa_due(CapaAction.objects.filter(owner=user, state=A.OPEN).select_related("sheet"), today)[:MY_LIMIT]
+            with_capa_due(CapaAction.objects.filter(_owner_part_waiting(user)).select_related("sheet"), today)[
+                :MY_LIMIT
+            ]
         ),
+        # Every completed action waits for its verification (CapaAction.waiting_on); the nearest first.
         verifications=(
             list(
                 CapaAction.objects.visible_to(user)
-                .filter(state=A.COMPLETED, verification_due__lte=today)
+                .filter(state=A.COMPLETED)
                 .select_related("owner", "sheet")
                 .order_by("verification_due", "id")[:MY_LIMIT]
             )
@@ -194,6 +200,25 @@ def my_tasks(*, user, today=None) -> MyTasks:
         ),
         outcomes=_outcomes(user),
     )
+
+
+def _leader_part_waiting() -> Q:
+    """Return the distributed sheets that wait for the quality group leader (QualitySheet.waiting_on).
+
+    The assessment or a corrective action is still to be recorded, or nothing else remains
+    and the sheet is to be closed.
+    """
+    live_actions = CapaAction.objects.filter(sheet=OuterRef("pk")).exclude(state=A.CANCELLED)
+    no_assessment = ~Exists(Assessment.objects.filter(sheet=OuterRef("pk")))
+    open_tasks = Exists(DepartmentTask.objects.filter(sheet=OuterRef("pk"), done_at__isnull=True))
+    unverified = Exists(live_actions.exclude(state=A.CLOSED))
+    return Q(state__in=DISTRIBUTED) & (no_assessment | ~Exists(live_actions) | (~open_tasks & ~unverified))
+
+
+def _owner_part_waiting(user) -> Q:
+    """Return the actions waiting for their owner: open ones, and notices whose written reply is missing."""
+    missing_reply = Q(source=CapaSource.SUPERVISION, state=A.COMPLETED, reply_received_at__isnull=True)
+    return Q(owner=user) & (Q(state=A.OPEN) | missing_reply)
 
 
 def _complaints_without_sheet(user) -> list:

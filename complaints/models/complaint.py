@@ -8,11 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales import roles
 from aftersales.models import TimelineEvent
 from aftersales.storage import private_storage
+from aftersales.waiting import Owed, related
 from customers.models import Contact, Customer, Delivery, ProductModel
 
 from .. import rules
@@ -64,6 +67,10 @@ class SlaPolicy(models.Model):
 # The stages of an open complaint. Complaint.OPEN_STATES is built from these; Complaint.Meta
 # needs them by value for the sweeper's partial indexes, before the class (and State) exists.
 OPEN_STATE_VALUES = ("received", "analysing", "awaiting_approval", "rectifying")
+# The step of a company-caused complaint that the quality app describes (complaints.waiting).
+QUALITY_APPROVAL = "quality_approval"
+# The step the quality app names when such a complaint has no sheet yet.
+RAISE_SHEET = "raise_sheet"
 
 
 class Complaint(ConcurrentTransitionMixin, models.Model):
@@ -314,6 +321,57 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         if self.manager_approved_at is None:
             return False
         return not self.needs_gm_approval or self.gm_approved_at is not None
+
+    def waiting_on(self) -> list[Owed]:
+        """Return what the complaint waits for now and on whom (empty once closed or cancelled).
+
+        A company-caused complaint waits in the quality chain; ``complaints.waiting`` asks the
+        quality app which step of its sheet that is. Reads only this row and its foreign keys' ids.
+        """
+        if not self.is_open:
+            return []
+        owed = []
+        salesperson = (related(self.customer, "salesperson"),) if self.customer.salesperson_id else ()
+        if self.first_responded_at is None and salesperson:
+            owed.append(Owed(gettext("give the customer the first response"), roles.SALES, salesperson))
+        owed += self._stage_waiting_on(salesperson)
+        return owed
+
+    def _stage_waiting_on(self, salesperson: tuple) -> list[Owed]:
+        S = self.State
+        handler = (self.assignee,) if self.assignee_id else ()
+        if self.state in (S.RECEIVED, S.ANALYSING) and not handler:
+            return [Owed(gettext("assign an after-sales engineer"), roles.AFTERSALES_MANAGER)]
+        if self.state == S.RECEIVED:
+            return [Owed(gettext("start the analysis"), people=handler)]
+        if self.state == S.ANALYSING:
+            return [Owed(gettext("record the analysis and submit it for approval"), people=handler)]
+        if self.state == S.AWAITING_APPROVAL and self.responsibility == self.Responsibility.COMPANY:
+            return [
+                Owed(
+                    gettext("approve the disposal through the quality information sheet"),
+                    roles.QUALITY_LEADER,
+                    code=QUALITY_APPROVAL,
+                )
+            ]
+        if self.state == S.AWAITING_APPROVAL:
+            owed = []
+            if self.manager_approved_at is None:
+                owed.append(Owed(gettext("sign the approval of the disposal"), roles.AFTERSALES_MANAGER))
+            if self.needs_gm_approval and self.gm_approved_at is None:
+                owed.append(Owed(gettext("sign the approval of the disposal"), roles.GENERAL_MANAGER))
+            return owed
+        # Rectifying: the handler carries out the disposal; sales close it with the customer.
+        owed = [
+            Owed(gettext("carry out the approved disposal"), people=handler)
+            if handler
+            else Owed(gettext("assign an after-sales engineer"), roles.AFTERSALES_MANAGER)
+        ]
+        if salesperson:
+            owed.append(
+                Owed(gettext("close it with the customer's acceptance and the reply"), roles.SALES, salesperson)
+            )
+        return owed
 
     def response_status(self, now=None) -> str:
         if self.state == self.State.CANCELLED and self.first_responded_at is None:

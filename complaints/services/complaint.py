@@ -240,6 +240,9 @@ def complaint_submit_for_approval(*, actor, complaint: Complaint, note: str = ""
         # The quality sheet was approved while the analysis was still open: nothing to wait for.
         complaint = _move(actor, complaint, "approve", _("The quality information sheet is already approved."))
         _notify("approved", complaint)
+    elif complaint.responsibility == Complaint.Responsibility.COMPANY:
+        # The quality group leaders raise the sheet it waits for (the message checks none exists yet).
+        _notify("quality_sheet_wanted", complaint)
     else:
         _notify("for_approval", complaint)
     return complaint

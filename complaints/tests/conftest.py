@@ -33,6 +33,7 @@ def people(make_user, role_user):
         manager=role_user(roles.AFTERSALES_MANAGER),
         second_manager=make_user(roles.AFTERSALES_MANAGER, username="second_manager"),
         gm=role_user(roles.GENERAL_MANAGER),
+        leader=role_user(roles.QUALITY_LEADER),
         head=make_user(username="head", is_department_head=True),
         deputy_head=make_user(roles.MANAGEMENT, username="deputy_head", is_department_head=True),
     )

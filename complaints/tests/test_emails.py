@@ -56,6 +56,7 @@ def _recipients(people, name):
         "sent_back": (people.engineer,),
         "approved": (people.engineer,),
         "for_approval": (*managers, people.gm),
+        "quality_sheet_wanted": (people.leader,),
         "reopened": (people.engineer, *managers),
     }[name]
 
@@ -70,6 +71,7 @@ SUBJECTS = {
     "sent_back": "sent back to analysis",
     "approved": "Disposal approved",
     "for_approval": "Approval needed",
+    "quality_sheet_wanted": "Raise a quality information sheet",
     "reopened": "reopened",
 }
 RESPONSE_DEADLINE = {"major_received", "assigned", "response_at_risk", "response_breached"}

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import rules, selectors
+from .. import rules, selectors, waiting
 from ..forms import ACTION_FORMS
 from ..knowledge import similar_cases
 from ..models import Complaint
@@ -62,6 +62,7 @@ def render_detail(request, complaint: Complaint, *, bound=None, status: int = 20
     records = selectors.complaint_records(complaint)
     for row in records.visits + records.returns:
         row.url = _link(row)
+    waiting.describe([complaint])
     context = {
         "complaint": complaint,
         "sla": sla_of(complaint, timezone.now()),

@@ -3,9 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from aftersales.waiting import Directory
 from customers.selectors import customer_get
 
-from .. import selectors
+from .. import selectors, waiting
 from .common import view_required, with_sla
 
 
@@ -29,9 +30,20 @@ def complaint_list(request):
 @login_required
 @view_required
 def my_work(request):
-    page = selectors.paginate(selectors.my_work(user=request.user), request.GET.get("page"))
-    with_sla(page.object_list)
-    context = {"page": page, "counts": selectors.my_work_counts(user=request.user), "query": ""}
+    only = request.GET.get("only", "")
+    only = only if only in selectors.QUEUE_COUNTS else ""
+    page = selectors.paginate(selectors.my_work(user=request.user, only=only), request.GET.get("page"))
+    in_quality = selectors.waiting_in_quality(user=request.user)
+    with_sla([*page.object_list, *in_quality])
+    # One directory and one pass for both lists: the same rule as the complaint page says who acts next.
+    waiting.describe([*page.object_list, *in_quality], Directory())
+    context = {
+        "page": page,
+        "in_quality": in_quality,
+        "counts": selectors.my_work_counts(user=request.user),
+        "only": only,
+        "query": f"only={only}" if only else "",
+    }
     return render(request, "complaints/my_work.html", context)
 
 

@@ -7,10 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales import roles
 from aftersales.models import TimelineEvent
+from aftersales.waiting import Owed, related
 
 from .. import rules
 from ..managers import CapaActionQuerySet
@@ -140,6 +143,25 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
             and self.verification_due is not None
             and self.verification_due <= (today or timezone.localdate())
         )
+
+    def waiting_on(self) -> list[Owed]:
+        """Return what the action waits for: its owner while open, the quality group's verification once done."""
+        owner = (related(self, "owner"),)
+        owed = []
+        if self.is_notice and self.state in (self.State.OPEN, self.State.COMPLETED) and not self.reply_received_at:
+            step = gettext("obtain the written reply of %(unit)s by %(date)s") % {
+                "unit": self.notice_unit,
+                "date": f"{self.reply_deadline:%Y-%m-%d}" if self.reply_deadline else "—",
+            }
+            owed.append(Owed(step, people=owner))
+        if self.state == self.State.OPEN:
+            step = gettext("carry out the action by %(date)s") % {"date": f"{self.due_date:%Y-%m-%d}"}
+            owed.append(Owed(step, people=owner))
+        elif self.state == self.State.COMPLETED:
+            due = f"{self.verification_due:%Y-%m-%d}" if self.verification_due else "—"
+            step = gettext("verify the effectiveness (due %(date)s)") % {"date": due}
+            owed.append(Owed(step, roles.QUALITY_LEADER))
+        return owed
 
     @transition(field=state, source=State.OPEN, target=State.COMPLETED, permission=rules.capa_owner_or_leader)
     def complete(self):

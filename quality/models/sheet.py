@@ -1,15 +1,20 @@
 """The market quality information sheet (市场质量信息单): a non-conformance record."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales import roles
 from aftersales.models import TimelineEvent
 from aftersales.storage import private_storage
+from aftersales.waiting import Owed, related
 from complaints.models import Complaint, Severity
 from customers.models import Customer, ProductModel
 
@@ -193,6 +198,48 @@ class QualitySheet(ConcurrentTransitionMixin, models.Model):
             reasons.append(_("a corrective or preventive action is not verified effective"))
         return [str(r) for r in reasons]
 
+    def waiting_on(self) -> list[Owed]:
+        """Return what the sheet waits for now and on whom, from its tasks, assessments and actions.
+
+        Those rows are read through ``tasks``, ``assessments`` and ``capa_actions``: prefetch
+        them for a list.
+        """
+        S = self.State
+        if self.state == S.DRAFT or (self.state == S.INVESTIGATING and not self.investigator_id):
+            return [Owed(gettext("assign an investigator"), roles.QUALITY_LEADER)]
+        if self.state == S.INVESTIGATING:
+            step = gettext("record the root cause and submit the analysis")
+            return [Owed(step, people=(related(self, "investigator"),))]
+        if self.state == S.UNDER_REVIEW:
+            return [Owed(gettext("review the analysis"), roles.QUALITY_LEADER)]
+        if self.state == S.AWAITING_APPROVAL:
+            return self._approval_waiting_on()
+        if self.state == S.CLOSED:
+            if self.customer_informed_at is not None:
+                return []
+            teller = self.customer.salesperson_id if self.customer_id and self.customer.salesperson_id else None
+            return [Owed(gettext("tell the customer the outcome"), roles.SALES, (teller or self.raised_by_id,))]
+        return self._work_waiting_on()
+
+    def _approval_waiting_on(self) -> list[Owed]:
+        owed = []
+        if self.approved_at is None:
+            owed.append(Owed(gettext("sign the approval"), roles.QUALITY_DEPUTY))
+        if self.is_major and self.gm_approved_at is None:
+            owed.append(Owed(gettext("sign the approval of a major problem"), roles.GENERAL_MANAGER))
+        return owed or [Owed(gettext("distribute the sheet to the responsible departments"), roles.QUALITY_CLERK)]
+
+    def _work_waiting_on(self) -> list[Owed]:
+        owed = [item for task in self.tasks.all() for item in task.waiting_on()]
+        if not self.assessments.all():
+            owed.append(Owed(gettext("record the responsibility assessment"), roles.QUALITY_LEADER))
+        actions = [a for a in self.capa_actions.all() if a.state != "cancelled"]
+        if not actions:
+            owed.append(Owed(gettext("open a corrective action"), roles.QUALITY_LEADER))
+        for action in actions:
+            owed += [replace(item, record=action.number) for item in action.waiting_on()]
+        return owed or [Owed(gettext("close the sheet"), roles.QUALITY_LEADER)]
+
     # --- transitions ----------------------------------------------------------
 
     @transition(field=state, source=State.DRAFT, target=State.INVESTIGATING, permission=rules.is_leader)
@@ -320,6 +367,17 @@ class DepartmentTask(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.done_at is None and self.due_date < (today or timezone.localdate())
+
+    def waiting_on(self) -> list[Owed]:
+        """Return what the task waits for: its owner, until it is done."""
+        if self.done_at is not None:
+            return []
+        step = gettext("carry out the task of %(department)s by %(date)s: %(requirement)s") % {
+            "department": self.department,
+            "date": f"{self.due_date:%Y-%m-%d}",
+            "requirement": self.requirement if len(self.requirement) <= 60 else self.requirement[:59] + "…",
+        }
+        return [Owed(step, people=(related(self, "owner"),))]
 
 
 class Assessment(models.Model):

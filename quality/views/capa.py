@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import selectors, services, waiting
 from ..forms import CAPA_FORMS, CapaCreateForm
 from ..models import CapaAction
 from ..sight import mask_action
@@ -57,6 +57,7 @@ def render_capa(request, action: CapaAction, *, bound=None, status: int = 200):
             args=[action.number],
             bound=bound,
         ),
+        "waiting": waiting.describe(action.waiting_on()),
         "today": timezone.localdate(),
     }
     # Only now, with every service run and every form built: the page shows the sheet as the user may see it.

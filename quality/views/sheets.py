@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.models import Complaint
 
-from .. import rules, selectors, services
+from .. import rules, selectors, services, waiting
 from ..forms import SHEET_FORMS, TASK_FORMS, SheetRaiseForm
 from ..models import QualitySheet, SheetComplaint
 from ..sight import mask_sheet, visible_files
@@ -96,6 +96,7 @@ def render_sheet(request, sheet: QualitySheet, *, bound=None, bound_task=None, s
         ),
         "blockers": sheet.blockers() if "close" in allowed else [],
         "export_links": _export_links(sheet, user),
+        "waiting": waiting.describe(sheet.waiting_on()),
         "today": today,
     }
     # Only now, with every service run and every form built: the page shows the masked sheet.

@@ -24,6 +24,7 @@ def _sheet_sections(mine) -> list[tuple[str, str, list]]:
         ("to-review", _("Analyses to review"), mine.to_review),
         ("to-sign", _("Sheets awaiting my signature"), mine.to_sign),
         ("to-distribute", _("Approved sheets to distribute"), mine.to_distribute),
+        ("to-complete", _("Distributed sheets: assessment, actions or closing"), mine.to_complete),
     ]
 
 
