@@ -1,5 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 # Those who have complaint work waiting for them: handlers, approvers, and sales staff
 # who answer and close their customers' complaints.
@@ -22,3 +25,10 @@ def home(request):
 
         context["work_counts"] = my_work_counts(user=user)
     return render(request, "home.html", context)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Answer browsers that ask for /favicon.ico on their own, signed in or not."""
+    return redirect(static("favicon.ico"), permanent=True)
