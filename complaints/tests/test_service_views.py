@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -391,7 +392,10 @@ def test_printable_form_renders_like_the_paper_record(world, client_for):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "@media print" in html and "size: A4" in html
+    # The print layout is a stylesheet of its own (the Content-Security-Policy refuses inline styles).
+    assert "/static/css/visit_print.css" in html
+    css = open(finders.find("css/visit_print.css"), encoding="utf-8").read()
+    assert "@media print" in css and "size: A4" in css
     assert world.customer.name in html and world.complaint.number in html
     assert 'data-testid="paper-form"' in html
     assert "navbar" not in html

@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -699,7 +700,9 @@ def test_a_rectification_notice_asks_for_the_unit_and_prints(client_for, cast, d
     assert response.url == action.get_absolute_url() and action.is_notice
     notice = client.get(reverse("quality:capa_notice", args=[action.number])).content.decode()
     assert 'data-testid="paper-form"' in notice and "华东服务站" in notice and "三单无回访" in notice
-    assert "@media print" in notice
+    # The print layout is a stylesheet of its own (the Content-Security-Policy refuses inline styles).
+    assert "/static/css/capa_notice.css" in notice
+    assert "@media print" in open(finders.find("css/capa_notice.css"), encoding="utf-8").read()
 
 
 def test_a_standalone_action_with_a_past_due_date_is_refused(client_for, cast, db):
