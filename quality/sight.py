@@ -48,7 +48,10 @@ def mask_sheets(sheets, user) -> list:
 
 
 def mask_action(action, user):
-    """Mask the sheet of ``action`` for ``user``; drop it when ``user`` may not see that sheet at all."""
+    """Mask the sheet of ``action`` for ``user`` and set ``sheet_visible``: whether ``user`` may open that sheet.
+
+    An owner outside the sheet's audience (warehouse, purchasing) reads its number and problem, not a link.
+    """
     from .models import QualitySheet
 
     if action.sheet_id is not None:
