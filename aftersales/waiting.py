@@ -66,12 +66,13 @@ class Directory:
         return list(unique.values())
 
     def person(self, person):
-        """Return the user for a user or a user id (a user without a role only when given as an object)."""
+        """Return the active user for a user or a user id (one without a role only when given as an object)."""
         self._load()
         if person is None:
             return None
-        pk = getattr(person, "pk", person)
-        return self._by_pk.get(pk, person if not isinstance(person, int) else None)
+        if isinstance(person, int):
+            return self._by_pk.get(person)
+        return self._by_pk.get(person.pk) or (person if person.is_active else None)
 
     def first_role(self, user) -> str:
         self._load()
@@ -79,18 +80,21 @@ class Directory:
         return next((code for code in roles.ALL if code in held), "")
 
     def people_of(self, owed: Owed) -> list:
-        """Return the people ``owed`` waits on: the persons named, else the holders of its role."""
-        people = [p for p in (self.person(p) for p in owed.people) if p is not None]
-        return people or (self.holders(owed.role) if owed.role else [])
+        """Return the people ``owed`` waits on: the persons it names (when active), else the holders of its role."""
+        if owed.people:
+            return [p for p in (self.person(p) for p in owed.people) if p is not None]
+        return self.holders(owed.role) if owed.role else []
 
     def describe(self, owed: Owed) -> str:
         """Say ``owed`` in words: "Quality group leader (Yang Jun) to raise a quality information sheet"."""
-        named = [p for p in (self.person(p) for p in owed.people) if p is not None]
-        people = named or (self.holders(owed.role) if owed.role else [])
-        role = owed.role or (self.first_role(named[0]) if named else "")
+        people = self.people_of(owed)
+        role = owed.role or (self.first_role(people[0]) if people else "")
         names = ", ".join(str(p) for p in people)
         if role and names:
             who = _("%(role)s (%(names)s)") % {"role": roles.LABELS[role], "names": names}
+        elif owed.people:
+            # The person it waits on has left: say so rather than name the whole role.
+            who = _("%(role)s (no active person)") % {"role": roles.LABELS[role] if role else _("someone")}
         elif role:
             who = _("%(role)s (nobody holds this role)") % {"role": roles.LABELS[role]}
         else:

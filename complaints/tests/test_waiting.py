@@ -123,3 +123,16 @@ def test_my_work_with_the_waiting_column_takes_the_same_queries_for_more_rows(pe
         ComplaintFactory(customer=customer, assignee=people.engineer, state=S.AWAITING_APPROVAL, company_caused=True)
 
     assert _my_work_queries(client) == few
+
+
+def test_a_salesperson_who_left_is_not_replaced_by_every_salesperson(people, customer):
+    complaint = ComplaintFactory(customer=customer, assignee=people.engineer)
+    people.sales.is_active = False
+    people.sales.save()
+    directory = Directory()
+
+    first_response = complaint.waiting_on()[0]
+    text = directory.describe(first_response)
+
+    assert directory.people_of(first_response) == []
+    assert str(people.other_sales) not in text and "no active person" in text

@@ -274,6 +274,7 @@ def test_the_8d_xlsx_lists_the_signatures_with_the_general_manager_of_a_major_sh
     signed = {row[0]: (row[1], row[2]) for row in rows[start + 2 :]}
     day = f"{timezone.localtime(sheet.approved_at):%Y-%m-%d}"
     assert signed["Approved (quality deputy leader)"] == (str(people.deputy), day)
-    assert signed["Approved (general manager)"] == (str(people.gm), f"{timezone.localtime(sheet.gm_approved_at):%Y-%m-%d}")
+    gm_day = f"{timezone.localtime(sheet.gm_approved_at):%Y-%m-%d}"
+    assert signed["Approved (general manager)"] == (str(people.gm), gm_day)
     assert signed["Reviewed (quality group leader)"] == (str(people.leader), day)
     assert signed["Prepared (investigator)"][0] == str(people.investigator)
