@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.forms import LengthHints
 from aftersales.uploads import check_upload
 from customers.forms import DateInput, DateTimeInput
 from customers.models import Contact, Customer, Delivery, Interaction, ProductModel
@@ -65,7 +66,7 @@ def _lookup_attrs():
     }
 
 
-class ComplaintIntakeForm(forms.Form):
+class ComplaintIntakeForm(LengthHints, forms.Form):
     """Everything asked on the phone when a complaint comes in (受理)."""
 
     customer = forms.ModelChoiceField(
@@ -174,7 +175,7 @@ def find_delivery(customers, *, serial: str = "", batch: str = "", customer=None
 # --- one form per step --------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(LengthHints, forms.Form):
     """A step's form; its prefix is the step's name so that several fit on one page."""
 
     action = ""

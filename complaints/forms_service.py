@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.forms import LengthHints
 from customers.forms import DateInput, DateTimeInput
 from customers.models import Customer, ProductModel
 
@@ -221,7 +222,7 @@ def _customer_field(form, user):
     form.fields["customer"].queryset = Customer.objects.visible_to(user).filter(offered).order_by("code")
 
 
-class VisitDispatchForm(ComplaintNumberMixin, forms.ModelForm):
+class VisitDispatchForm(LengthHints, ComplaintNumberMixin, forms.ModelForm):
     complaint_number = forms.CharField(
         label=_("Complaint number"),
         required=False,
@@ -263,7 +264,7 @@ class VisitDispatchForm(ComplaintNumberMixin, forms.ModelForm):
         return data
 
 
-class VisitRecordForm(forms.ModelForm):
+class VisitRecordForm(LengthHints, forms.ModelForm):
     """What happened on the visit and the customer's acceptance (服务验收)."""
 
     class Meta:
@@ -300,7 +301,7 @@ class VisitRecordForm(forms.ModelForm):
         return cleaned
 
 
-class ReturnForm(ComplaintNumberMixin, forms.ModelForm):
+class ReturnForm(LengthHints, ComplaintNumberMixin, forms.ModelForm):
     complaint_number = forms.CharField(
         label=_("Complaint number"),
         required=False,
@@ -370,7 +371,7 @@ class ReturnForm(ComplaintNumberMixin, forms.ModelForm):
         return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(LengthHints, forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"), choices=SATISFACTION_CHOICES, coerce=int, widget=forms.RadioSelect
     )
@@ -402,7 +403,7 @@ class FollowUpForm(forms.Form):
         return cleaned
 
 
-class CaseSummaryForm(forms.ModelForm):
+class CaseSummaryForm(LengthHints, forms.ModelForm):
     class Meta:
         model = CaseSummary
         fields = ["product_model", "category", "problem", "cause", "solution", "keywords"]

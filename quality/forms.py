@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.forms import LengthHints
 from aftersales.uploads import check_upload
 from complaints.forms import MultipleFileField
 from complaints.models import Complaint, Severity
@@ -39,7 +40,7 @@ def _text(label, rows=3, required=True, **kwargs):
 # --- raising a sheet ------------------------------------------------------------------
 
 
-class SheetRaiseForm(forms.Form):
+class SheetRaiseForm(LengthHints, forms.Form):
     """A sheet from a company-caused complaint (its unit comes from the complaint) or from field data."""
 
     title = forms.CharField(label=_("Problem"), max_length=200)
@@ -110,7 +111,7 @@ class SheetRaiseForm(forms.Form):
 # --- one form per step on a sheet (and on an action) ---------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(LengthHints, forms.Form):
     """A step's form; its prefix is the step's name so that several fit on one page.
 
     ``error_fields`` maps the codes of the service's ValidationErrors to this form's fields.
@@ -209,7 +210,7 @@ class SignForm(NoteForm):
     action = "sign"
 
 
-class TaskForm(forms.Form):
+class TaskForm(LengthHints, forms.Form):
     department = forms.CharField(label=_("Department"), max_length=100)
     owner = forms.ChoiceField(label=_("Owner"))
     requirement = _text(_("What is required"), rows=2)

@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 
 from aftersales import outbox
 from aftersales.audit import field_changes, snapshot
+from aftersales.forms import check_lengths
 from aftersales.numbering import next_number
 from aftersales.uploads import check_upload
 from customers.models import Customer, Interaction
@@ -377,6 +378,7 @@ def complaint_pause(*, actor, complaint: Complaint, reason: str) -> Complaint:
         raise ValidationError(_("The clock of this complaint cannot be paused now."), code="state")
     if not reason.strip():
         raise ValidationError(_("Give the reason for pausing."), code="reason")
+    check_lengths(Complaint, pause_reason=reason)
     now = timezone.now()
     complaint.paused_since, complaint.pause_reason = now, reason
     complaint.save(update_fields=["paused_since", "pause_reason", "updated_at"])

@@ -167,6 +167,8 @@ def test_a_company_caused_complaint_goes_through_its_sheet_and_a_capa_to_closure
     page.fill("#id_capa-planned_action", "装配工位增加防错工装")
     page.select_option("#id_capa-owner", str(qe.pk))
     page.fill("#id_capa-department", "生产部")
+    # A limited field counts what was typed against its limit.
+    assert page.inner_text("#id_capa-department + [data-length-count]") == "3 / 100"
     page.fill("#id_capa-due_date", _in_days(14))
     submit_step(page, "capa")
     action = CapaAction.objects.get()
@@ -186,6 +188,9 @@ def test_a_company_caused_complaint_goes_through_its_sheet_and_a_capa_to_closure
     open_step(page, "verify")
     page.check("input[name=verify-effective][value=yes]")
     page.fill("#id_verify-note", "跟踪三批无复发")
+    # Completed just now: the verification is not due yet, so it is an explicit early one.
+    page.check("#id_verify-early")
+    page.fill("#id_verify-early_reason", "三批已验证，客户要求提前关闭")
     submit_step(page, "verify")
     assert page.get_attribute("[data-testid=capa-state]", "data-state") == "closed"
     page.click(f"[data-testid=capa-source] a:has-text('{sheet.number}')")

@@ -39,6 +39,7 @@
   function refresh() {
     styleControls(document);
     toggleShown(document);
+    lengthCounters(document);
   }
 
   document.addEventListener("change", function (event) {
@@ -71,6 +72,29 @@
       event.preventDefault();
     }
   });
+
+  // <input|textarea maxlength=N data-length-counter>: show "n / N" under it, red at the limit,
+  // so that a text cut by the browser at its limit is never a surprise.
+  function lengthCounters(root) {
+    root.querySelectorAll("[data-length-counter][maxlength]").forEach(function (field) {
+      if (field.dataset.lengthCounted) {
+        return;
+      }
+      field.dataset.lengthCounted = "1";
+      var count = document.createElement("div");
+      count.className = "form-text text-end small";
+      count.setAttribute("data-length-count", "");
+      count.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", count);
+      var update = function () {
+        var limit = Number(field.getAttribute("maxlength"));
+        count.textContent = field.value.length + " / " + limit;
+        count.classList.toggle("text-danger", field.value.length >= limit);
+      };
+      field.addEventListener("input", update);
+      update();
+    });
+  }
 
   document.addEventListener("htmx:afterSwap", function () {
     refresh();
