@@ -136,6 +136,12 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.TextField(_("recipients"), blank=True)
+    claimed_until = models.DateTimeField(
+        _("taken by a dispatcher until"),
+        null=True,
+        blank=True,
+        help_text=_("A dispatcher that stopped without sending leaves the message to others after this."),
+    )
 
     class Meta:
         verbose_name = _("notification")

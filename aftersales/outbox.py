@@ -5,14 +5,17 @@ when the change does: a rollback takes both away, a commit keeps both. After the
 the dispatcher is kicked (best effort: a broker that is down is logged and the change
 still succeeds), and a beat task sweeps every minute for whatever a kick missed.
 
-:func:`dispatch` claims one pending row at a time with ``SELECT … FOR UPDATE SKIP
-LOCKED``, so any number of dispatchers work side by side without sending a row twice,
-sends it while holding the lock, and marks it sent in the same transaction. A worker
-killed before that commit leaves the row pending and it is sent again (at least once);
-the one window left is a mail server that accepted the message just before the worker
-died, and the message then carries the same Message-ID both times, so mail clients and
-servers that de-duplicate show it once. A failure is retried with back-off and after the
-last attempt the row is kept as dead, listed in the admin with a resend action.
+:func:`dispatch` leases a small batch of due rows at a time: it picks them with
+``SELECT … FOR UPDATE SKIP LOCKED`` and marks them taken until the lease ends, so any
+number of dispatchers work side by side without taking a row twice. It then sends each
+row and records it sent at once (one UPDATE, committed). A dispatcher that dies leaves
+its unsent rows pending; they are taken up again when the lease ends (at least once).
+The one window left is a mail server that accepted a message just before the worker
+died, before the row was marked: that message goes out again, with the same Message-ID,
+so mail clients and servers that de-duplicate show it once. Sending outside the claim's
+transaction keeps a slow mail server from holding row locks, and commits each outcome.
+A failure is retried with back-off and after the last attempt the row is kept as dead,
+listed in the admin with a resend action.
 """
 
 import hashlib
@@ -20,12 +23,14 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import emails
@@ -38,6 +43,10 @@ Handler = Callable[[str, int, dict], int]
 _HANDLERS: dict[str, Handler] = {}
 
 MAX_ATTEMPTS = 8
+# A dispatcher leases this many due rows at a time, for this long; rows of a dispatcher
+# that died are taken up again when its lease ends.
+CLAIM_BATCH = 20
+LEASE_SECONDS = 120
 BACKOFF_SECONDS = 60
 BACKOFF_MAX_SECONDS = 3600
 
@@ -138,38 +147,66 @@ def dispatch(*, budget_seconds: float | None = None, now=None) -> dict[str, int]
     mail = _MailConnection()
     try:
         while time.monotonic() - started < budget:
-            outcome = _dispatch_one(mail, now)
-            if outcome is None:
+            batch, lease_ends = _claim(now)
+            if not batch:
                 break
-            counts[outcome] += 1
+            for index, row in enumerate(batch):
+                # Stop in time for the lease: a row still being sent when it ends could be taken twice.
+                if time.monotonic() - started >= budget or time.monotonic() > lease_ends - settings.EMAIL_TIMEOUT:
+                    _release(batch[index:])
+                    return counts
+                counts[_send_one(row, mail)] += 1
     finally:
         mail.close()
     return counts
 
 
-def _dispatch_one(mail: "_MailConnection", now=None) -> str | None:
+def _claim(now=None) -> tuple[list[Notification], float]:
+    """Lease a batch of due rows to this dispatcher; return them and when the lease ends (monotonic)."""
+    now = now or timezone.now()
     with transaction.atomic():
-        row = (
+        rows = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=Notification.State.PENDING, due_at__lte=now or timezone.now())
-            .order_by("due_at", "id")
-            .first()
+            .filter(state=Notification.State.PENDING, due_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .order_by("due_at", "id")[:CLAIM_BATCH]
         )
-        if row is None:
-            return None
-        row.attempts += 1
-        try:
-            with transaction.atomic():  # a failed query in the handler must not spoil the claim
-                recipients = _send(row, mail)
-        except Exception as error:  # noqa: BLE001 — every failure is recorded and retried
-            mail.reset()
-            return _failed(row, error)
-        row.state = Notification.State.SENT
-        row.sent_at = timezone.now()
-        row.recipients = ", ".join(recipients)
-        row.last_error = ""
-        row.save(update_fields=["state", "sent_at", "recipients", "attempts", "last_error"])
-        return "sent"
+        if rows:
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                claimed_until=now + timedelta(seconds=LEASE_SECONDS)
+            )
+    return rows, time.monotonic() + LEASE_SECONDS
+
+
+def _handler_guard():
+    """Keep a failed query of a handler from spoiling an enclosing transaction (tests, eager runs)."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
+def _release(rows: list[Notification]) -> None:
+    Notification.objects.filter(pk__in=[row.pk for row in rows], state=Notification.State.PENDING).update(
+        claimed_until=None
+    )
+
+
+def _send_one(row: Notification, mail: "_MailConnection") -> str:
+    """Send one leased row and record the outcome at once, so a crash later resends nothing of it."""
+    row.attempts += 1
+    try:
+        with _handler_guard():
+            recipients = _send(row, mail)
+    except Exception as error:  # noqa: BLE001 — every failure is recorded and retried
+        mail.reset()
+        return _failed(row, error)
+    Notification.objects.filter(pk=row.pk).update(
+        state=Notification.State.SENT,
+        sent_at=timezone.now(),
+        recipients=", ".join(recipients),
+        attempts=row.attempts,
+        last_error="",
+        claimed_until=None,
+    )
+    return "sent"
 
 
 def _send(row: Notification, mail: "_MailConnection") -> list[str]:
@@ -190,7 +227,8 @@ def _failed(row: Notification, error: Exception) -> str:
     else:
         row.due_at = timezone.now() + backoff(row.attempts)
         logger.warning("Outbox: %s failed (attempt %s), retrying at %s", row.key, row.attempts, row.due_at)
-    row.save(update_fields=["state", "due_at", "attempts", "last_error"])
+    row.claimed_until = None
+    row.save(update_fields=["state", "due_at", "attempts", "last_error", "claimed_until"])
     return "dead" if row.state == Notification.State.DEAD else "retry"
 
 
@@ -220,7 +258,9 @@ class _MailConnection:
 
 def resend(rows) -> int:
     """Put failed or sent notifications back in the queue for an immediate attempt."""
-    count = rows.update(state=Notification.State.PENDING, due_at=timezone.now(), attempts=0, last_error="")
+    count = rows.update(
+        state=Notification.State.PENDING, due_at=timezone.now(), attempts=0, last_error="", claimed_until=None
+    )
     if count:
         kick()
     return count

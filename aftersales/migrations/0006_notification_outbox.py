@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 ('last_error', models.TextField(blank=True, verbose_name='last error')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('recipients', models.TextField(blank=True, verbose_name='recipients')),
+                ('claimed_until', models.DateTimeField(blank=True, help_text='A dispatcher that stopped without sending leaves the message to others after this.', null=True, verbose_name='taken by a dispatcher until')),
             ],
             options={
                 'verbose_name': 'notification',

@@ -199,6 +199,19 @@ def test_the_sweep_sends_what_the_kicks_missed(monkeypatch, mailoutbox, settings
     assert tasks.sweep_outbox() == {"backlog": 0}
 
 
+def test_rows_leased_by_a_dispatcher_that_died_are_taken_up_when_the_lease_ends(monkeypatch, mailoutbox):
+    monkeypatch.setattr(outbox, "kick", lambda: None)
+    outbox.enqueue("outboxtest.hello", 1)
+    rows, _ends = outbox._claim()  # a dispatcher leases the row, then dies before sending
+    assert [row.object_id for row in rows] == [1]
+    assert outbox.dispatch() == {"sent": 0, "retry": 0, "dead": 0}, "another dispatcher leaves it alone"
+    later = timezone.now() + datetime.timedelta(seconds=outbox.LEASE_SECONDS + 1)
+    with time_machine.travel(later):
+        assert outbox.dispatch() == {"sent": 1, "retry": 0, "dead": 0}
+    assert Notification.objects.get().claimed_until is None
+    assert len(mailoutbox) == 1
+
+
 def test_a_dispatch_run_stops_at_its_time_budget(monkeypatch, mailoutbox):
     monkeypatch.setattr(outbox, "kick", lambda: None)
     for n in range(3):
