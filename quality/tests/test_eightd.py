@@ -7,6 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,6 +18,9 @@ from .. import services
 from ..eightd import build_8d, eightd_xlsx
 from ..models import CapaAction, QualitySheet
 from .factories import CompanyComplaintFactory, QualitySheetFactory
+
+# The print layout of both printable pages; a stylesheet, as the Content-Security-Policy refuses inline styles.
+PRINT_CSS = open(finders.find("css/print_report.css"), encoding="utf-8").read()
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +77,8 @@ def walked(people, customer):
             due_date=_in_days(20),
         )
         action = services.capa_complete(actor=people.owner, action=action, note=f"已完成：{plan}")
+        # Verified three months on: the verification has fallen due.
+        CapaAction.objects.filter(pk=action.pk).update(verification_due=timezone.localdate())
         services.capa_verify(actor=people.leader, action=action, effective=True, note="三个月无同类放电")
     sheet = services.sheet_close(actor=people.leader, sheet=sheet, outcome="已更换套管，客户确认运行正常")
     assert sheet.state == QualitySheet.State.CLOSED
@@ -165,7 +171,8 @@ def test_printable_8d_page_shows_every_section_without_navigation(client_for, wa
     page = response.text
     for code in CODES:
         assert f'data-section="{code}"' in page
-    assert "@page { size: A4" in page and "@media print" in page
+    assert "/static/css/print_report.css" in page
+    assert "@page { size: A4" in PRINT_CSS and "@media print" in PRINT_CSS
     assert "navbar" not in page
     assert "修改套管选型规范" in page and walked.complaints.get().number in page
     assert _urls(walked)["xlsx"] not in page  # the engineer may not export
@@ -183,7 +190,7 @@ def test_printable_sheet_is_laid_out_like_the_paper_form(client_for, people, wal
         assert str(name) in page
     assert f"{timezone.localtime(walked.approved_at):%Y-%m-%d}" in page
     assert "更换加长型套管并做局放检测" in page and "12 台已全部更换" in page
-    assert "navbar" not in page and "@media print" in page
+    assert "navbar" not in page and "/static/css/print_report.css" in page and "@media print" in PRINT_CSS
 
 
 def test_xlsx_download_needs_the_export_permission(client_for, walked):
