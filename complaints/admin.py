@@ -531,3 +531,11 @@ class PausePeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("complaint", "started_by")
     search_fields = ("^complaint__number", "reason")
     date_hierarchy = "started_at"
+
+
+def _is_model_field(obj, name: str) -> bool:
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.concrete and not field.many_to_many
