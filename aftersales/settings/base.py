@@ -125,6 +125,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", de
 # mark behaviour with data- attributes that static/js/aftersales.js acts on. The admin
 # loosens it for templates we don't own (aftersales.middleware.ContentSecurityPolicyMiddleware).
 # CSP_REPORT_ONLY=true only reports violations (to CSP_REPORT_URI, if set), to try a change.
+# (Read into lower-case names: django-csp refuses to start beside its old CSP_* settings.)
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -139,11 +140,11 @@ _CSP = {
         "frame-ancestors": [NONE],
     },
 }
-if CSP_REPORT_URI := env("CSP_REPORT_URI", default=""):
-    _CSP["DIRECTIVES"]["report-uri"] = [CSP_REPORT_URI]
-CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
-CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
-CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+if _csp_report_uri := env("CSP_REPORT_URI", default=""):
+    _CSP["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+_csp_report_only = env.bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _csp_report_only else None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -9,6 +9,7 @@ import runpy
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.core import checks
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -95,6 +96,17 @@ def test_report_only_switch_sends_the_policy_as_report_only(monkeypatch):
     directives = values["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"]
     assert directives["report-uri"] == ["/csp-report/"]
+
+
+def test_settings_pass_django_csps_checks(monkeypatch):
+    # django-csp refuses to start (csp.E001) beside any setting named like its old CSP_* ones.
+    monkeypatch.setenv("CSP_REPORT_ONLY", "true")
+    monkeypatch.setenv("CSP_REPORT_URI", "/csp-report/")
+
+    values = runpy.run_path(str(BASE_SETTINGS))
+
+    assert [name for name in values if name.startswith("CSP_")] == []
+    assert [error.id for error in checks.run_checks() if error.id.startswith("csp.")] == []
 
 
 def test_policy_is_enforced_unless_switched(monkeypatch):
