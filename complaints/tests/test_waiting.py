@@ -12,6 +12,17 @@ from .. import selectors, services, waiting
 from ..models import Complaint, Severity
 from .factories import ComplaintFactory
 
+
+@pytest.fixture(autouse=True)
+def source_language(settings):
+    """Assert on the English source text; the Chinese catalogue is checked by the pages' own tests."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 S = Complaint.State
 

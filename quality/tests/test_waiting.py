@@ -14,6 +14,17 @@ from .. import selectors, services
 from ..models import CapaAction, QualitySheet
 from .factories import AssessmentFactory, CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
 
+
+@pytest.fixture(autouse=True)
+def source_language(settings):
+    """Assert on the English source text; the Chinese catalogue is checked by the pages' own tests."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 S = QualitySheet.State
 
