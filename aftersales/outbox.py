@@ -196,7 +196,7 @@ def _send_one(row: Notification, mail: "_MailConnection") -> str:
         with _handler_guard():
             recipients = _send(row, mail)
     except Exception as error:  # noqa: BLE001 — every failure is recorded and retried
-        mail.reset()
+        mail.close()  # a fresh connection for the next message
         return _failed(row, error)
     Notification.objects.filter(pk=row.pk).update(
         state=Notification.State.SENT,
@@ -243,9 +243,6 @@ class _MailConnection:
             self._connection = get_connection()  # EMAIL_TIMEOUT bounds a hung server
             self._connection.open()
         return self._connection
-
-    def reset(self):
-        self.close()
 
     def close(self):
         if self._connection is not None:

@@ -79,6 +79,19 @@ def check_upload(upload) -> str:
     return content_type
 
 
+def check_uploads(files: list) -> list:
+    """Check every upload before any is stored, so a bad one leaves nothing half-done; name each bad file."""
+    errors = []
+    for upload in files:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return files
+
+
 def _check_kind(content: bytes, name: str, ext: str, kinds: set[str]) -> None:
     kind = filetype.guess(content)
     if kind is None or kind.extension not in kinds:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.forms import LengthHints
-from aftersales.uploads import check_upload
+from aftersales.uploads import check_uploads
 from customers.forms import DateInput, DateTimeInput
 from customers.models import Contact, Customer, Delivery, Interaction, ProductModel
 
@@ -19,19 +19,6 @@ from .services.complaint import ANALYSIS_FIELDS
 
 UNIT_FIELDS = ["serial_number", "batch_number", "product_model", "delivery_date", "warranty_status"]
 SUMMARY_FIELDS = ["problem", "cause", "solution", "keywords"]
-
-
-def checked_files(files: list) -> list:
-    """Check every upload before any is stored, so a bad one leaves nothing half-done; name each bad file."""
-    errors = []
-    for upload in files:
-        try:
-            check_upload(upload)
-        except forms.ValidationError as error:
-            errors.extend(error.error_list)
-    if errors:
-        raise forms.ValidationError(errors)
-    return files
 
 
 class MultipleFileInput(forms.FileInput):
@@ -124,7 +111,7 @@ class ComplaintIntakeForm(LengthHints, forms.Form):
         return self.cleaned_data["batch_number"].strip().upper()
 
     def clean_attachments(self):
-        return checked_files(self.cleaned_data["attachments"])
+        return check_uploads(self.cleaned_data["attachments"])
 
     def clean(self):
         cleaned = super().clean()
@@ -246,7 +233,7 @@ class AttachForm(ActionForm):
     )
 
     def clean_files(self):
-        return checked_files(self.cleaned_data["files"])
+        return check_uploads(self.cleaned_data["files"])
 
 
 class AnalysisForm(ActionForm):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.forms import LengthHints
-from aftersales.uploads import check_upload
+from aftersales.uploads import check_uploads
 from complaints.forms import MultipleFileField
 from complaints.models import Complaint, Severity
 from customers.forms import DateInput
@@ -347,16 +347,7 @@ class SheetAttachForm(StepForm):
     )
 
     def clean_files(self):
-        # Check every file before any is stored, so a bad one leaves nothing half-done.
-        files, errors = self.cleaned_data["files"], []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except forms.ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
+        return check_uploads(self.cleaned_data["files"])
 
 
 class LinkForm(StepForm):

@@ -1,40 +1,19 @@
 """Who a complaint waits on: said at the top of its page, in the rows of "my work", and never disagreeing."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from aftersales.tests.pages import english, source_language, waiting_line  # noqa: F401
 from aftersales.waiting import Directory
 
 from .. import selectors, services, waiting
 from ..models import Complaint, Severity
 from .factories import ComplaintFactory
 
-
-@pytest.fixture(autouse=True)
-def source_language(settings):
-    """Assert on the English source text; the Chinese catalogue is checked by the pages' own tests."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 S = Complaint.State
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def waiting_line(page: str) -> str:
-    block = page.split('data-testid="waiting-on"')[1].split("</div>")[0]
-    return " ".join("".join(part.split(">")[-1] for part in block.split("<")).split())
 
 
 COMPLAINTS = {

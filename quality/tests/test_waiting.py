@@ -1,10 +1,11 @@
 """Every waiting state has an owner: the record's page says who acts next, and that person finds it in their work."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from aftersales import outbox
+from aftersales.tests.pages import english, source_language, waiting_line  # noqa: F401
 from aftersales.waiting import Directory
 from complaints import emails as complaint_emails
 from complaints import services as complaint_services
@@ -14,39 +15,8 @@ from .. import selectors, services
 from ..models import CapaAction, QualitySheet
 from .factories import AssessmentFactory, CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
 
-
-@pytest.fixture(autouse=True)
-def source_language(settings):
-    """Assert on the English source text; the Chinese catalogue is checked by the pages' own tests."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 S = QualitySheet.State
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def waiting_line(page: str) -> str:
-    """Return the text of the page's "Waiting for" banner, without markup."""
-    block = page.split('data-testid="waiting-on"')[1].split("</div>")[0]
-    return " ".join("".join(part.split(">")[-1] for part in block.split("<")).split())
-
-
-def _dispatch_outbox():
-    """Send whatever the notification outbox holds that the kick after the commit has not sent yet."""
-    try:
-        from aftersales import outbox
-    except ImportError:  # e-mail still goes straight to Celery
-        return
-    outbox.dispatch()
 
 
 def _company_caused_submitted(people, customer, capture):
@@ -69,7 +39,7 @@ def _company_caused_submitted(people, customer, capture):
     )
     with capture(execute=True):
         complaint_services.complaint_submit_for_approval(actor=people.engineer, complaint=complaint)
-    _dispatch_outbox()
+    outbox.dispatch()  # whatever the kick after the commit has not sent yet
     return Complaint.objects.get(pk=complaint.pk)
 
 
