@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
+from .storage import private_storage
 
 
 class User(AbstractUser):
@@ -160,3 +161,110 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.object_id} ({self.get_state_display()})"
+
+
+def spreadsheet_path(job, filename):
+    """Where a job's files live: by month, under a random name that keeps the extension."""
+    import os
+    import uuid
+
+    extension = os.path.splitext(filename)[1].lower()[:8]
+    return f"spreadsheets/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class SpreadsheetJob(models.Model):
+    """One import or export run in the background, kept as the record of who did what.
+
+    An import is checked first (every row, problems stored), then written on the user's
+    confirmation, all rows or none. An export writes its file and offers it for download.
+    The files are in private storage and served only to the user who ran the job.
+    """
+
+    class Direction(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        INVALID = "invalid", _("Problems found")
+        WRITING = "writing", _("Writing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    #: States in which a worker still has something to do.
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.WRITING)
+
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=60)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("file"), upload_to=spreadsheet_path, storage=private_storage, max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows done"), default=0)
+    created_count = models.PositiveIntegerField(_("added"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problem_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    report = models.FileField(
+        _("report"), upload_to=spreadsheet_path, storage=private_storage, max_length=300, blank=True
+    )
+    failure = models.TextField(_("why it failed"), blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet job")
+        verbose_name_plural = _("spreadsheet jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="spreadsheetjob_user"),
+            models.Index(fields=["status", "updated_at"], name="spreadsheetjob_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.CHECKED, self.Status.INVALID):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+
+class SpreadsheetProblem(models.Model):
+    """One problem found in an import file: the row and column it is in and what is wrong."""
+
+    job = models.ForeignKey(SpreadsheetJob, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    message = models.TextField(_("problem"))
+
+    class Meta:
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+        ordering = ["row", "id"]
+        indexes = [models.Index(fields=["job", "row", "id"], name="spreadsheetproblem_job_row")]
+
+    def __str__(self):
+        return f"{self.row}: {self.message}"
