@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.validators import no_control_characters
+
 from .managers import CustomerQuerySet, DeliveryQuerySet
 
 
@@ -59,12 +61,12 @@ class Customer(models.Model):
         DEFENCE = "defence", _("Defence")
         OTHER = "other", _("Other")
 
-    code = models.CharField(_("customer code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("customer code"), max_length=30, unique=True, validators=[no_control_characters])
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     tier = models.ForeignKey(CustomerTier, on_delete=models.PROTECT, verbose_name=_("tier"), default="C")
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
-    region = models.CharField(_("region"), max_length=50, blank=True, db_index=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    region = models.CharField(_("region"), max_length=50, blank=True, db_index=True, validators=[no_control_characters])
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[no_control_characters])
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -124,12 +126,12 @@ class Contact(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
     )
-    name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=50, validators=[no_control_characters])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True, validators=[no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
-    role = models.CharField(_("position"), max_length=50, blank=True)
+    role = models.CharField(_("position"), max_length=50, blank=True, validators=[no_control_characters])
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     class Meta:
@@ -190,7 +192,9 @@ class Delivery(models.Model):
     product_model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, verbose_name=_("product model"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     batch_number = models.CharField(_("batch number"), max_length=50, blank=True, db_index=True)
-    serial_number = models.CharField(_("serial number"), max_length=50, blank=True, db_index=True)
+    serial_number = models.CharField(
+        _("serial number"), max_length=50, blank=True, db_index=True, validators=[no_control_characters]
+    )
     certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
     delivery_date = models.DateField(_("delivery date"))
     receiving_unit = models.CharField(_("receiving unit"), max_length=200, blank=True)

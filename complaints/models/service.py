@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.validators import no_control_characters_multiline
 from customers.models import Customer, ProductModel
 
 from .complaint import Complaint
@@ -113,7 +114,7 @@ class ReturnRecord(models.Model):
     serial_number = models.CharField(_("serial number"), max_length=50, blank=True)
     batch_number = models.CharField(_("batch number"), max_length=50, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), validators=[no_control_characters_multiline])
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
     outcome = models.CharField(
         _("what became of the goods"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
