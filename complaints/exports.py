@@ -1,29 +1,19 @@
 """The complaints ledger as an xlsx file, for any number of rows.
 
-openpyxl's write-only workbook writes each row to a temporary file as it is appended
-and zips the parts at the end; the finished file is then streamed from disk in blocks.
-Memory stays flat whatever the size of the queryset, which is read in chunks.
+Written by :mod:`aftersales.xlsx` (write-only, text typed as text, times in Beijing time)
+and streamed from disk; the queryset is read in chunks, so memory stays flat. A large
+export runs in the background instead (see ``complaints.apps``).
 """
-
-import tempfile
-from datetime import date, datetime
 
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from aftersales.spreadsheets import safe_cell
+from aftersales.xlsx import Sheet, xlsx_response
 
 from .models import Complaint, SlaStatus
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _field(name):
@@ -63,36 +53,26 @@ COLUMNS = [
 ]
 
 
-def complaints_xlsx_response(queryset, filename: str) -> FileResponse:
-    """Return ``queryset`` as a streamed xlsx attachment named ``filename``."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Complaints"))
-    sheet.freeze_panes = "B2"
-    for index, (_header, width, _value) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, header(), font=bold) for header, _width, _value in COLUMNS])
+def complaint_rows(queryset):
+    """Yield the cell values of each complaint in ``queryset``, read in chunks."""
     now = timezone.now()
     rows = queryset.select_related(None).select_related("customer", "assignee", "product_model")
     for complaint in rows.iterator(chunk_size=CHUNK):
-        sheet.append([_cell(sheet, value(complaint, now)) for _header, _width, value in COLUMNS])
-    output = tempfile.TemporaryFile()
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+        yield [value(complaint, now) for _header, _width, value in COLUMNS]
 
 
-def _cell(sheet, value, font=None) -> WriteOnlyCell:
-    """Return a cell: text formula-safe, times in Beijing time (Excel has no time zones)."""
-    if isinstance(value, datetime):
-        local = timezone.localtime(value, timezone.get_default_timezone())
-        cell = WriteOnlyCell(sheet, local.replace(tzinfo=None))
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-    else:
-        cell = WriteOnlyCell(sheet, safe_cell(value))
-    if font is not None:
-        cell.font = font
-    return cell
+def complaints_sheet(queryset, **kwargs) -> Sheet:
+    """Return the complaints sheet of ``queryset``; headers in the active language."""
+    return Sheet(
+        title=_("Complaints"),
+        headers=[header() for header, _width, _value in COLUMNS],
+        rows=complaint_rows(queryset),
+        widths=[width for _header, width, _value in COLUMNS],
+        freeze="B2",
+        **kwargs,
+    )
+
+
+def complaints_xlsx_response(queryset, filename: str) -> FileResponse:
+    """Return ``queryset`` as a streamed xlsx attachment named ``filename``."""
+    return xlsx_response(filename, [complaints_sheet(queryset)])

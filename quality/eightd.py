@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from aftersales.spreadsheets import safe_cell
+from aftersales.xlsx import XLSX_TYPE, set_text  # noqa: F401 — the 8D download sends this type
 from customers.models import Customer
 
 from .models import Assessment, CapaAction, DepartmentTask, QualitySheet, SheetComplaint, SheetEvent
@@ -303,7 +303,6 @@ def _d8_closure(sheet) -> Section:
 
 # --- the xlsx file -------------------------------------------------------------------------
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTHS = [18, 30, 16, 16, 14, 16, 30]  # characters; a Chinese character takes two
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -361,7 +360,8 @@ class _Writer:
             self._row(values)
 
     def _cell(self, column, value, font=None, fill=None):
-        cell = self.ws.cell(row=self.row, column=column, value=safe_cell(value))
+        # Text typed as text: a formula trigger stays visible as typed, with no apostrophe.
+        cell = set_text(self.ws.cell(row=self.row, column=column), value)
         cell.alignment, cell.border = WRAP, BOX
         if font is not None:
             cell.font = font

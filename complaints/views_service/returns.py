@@ -1,21 +1,18 @@
 """The returns list (退货清单, record KYJL/XS/06): list, create, edit and the xlsx export."""
 
 import copy
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
-from aftersales.spreadsheets import safe_cell
+from aftersales.xlsx import Sheet, write_workbook, xlsx_response
 from customers.models import Customer
 
 from .. import selectors_service as selectors
@@ -114,33 +111,28 @@ EXPORT_COLUMNS = [
 ]
 
 
+def returns_sheet(rows, **kwargs) -> Sheet:
+    """Return the sheet of ``rows`` (an iterator of returns), in the active language."""
+    return Sheet(
+        title=ReturnRecord._meta.verbose_name_plural,
+        headers=[str(label) for label, _value in EXPORT_COLUMNS],
+        rows=([value(record) for _label, value in EXPORT_COLUMNS] for record in rows),
+        **kwargs,
+    )
+
+
 def write_returns_xlsx(rows, target) -> None:
     """Write ``rows`` (an iterator of returns) to ``target`` as an xlsx sheet, row by row.
 
-    The write-only workbook keeps no cell in memory; every cell goes through
-    :func:`safe_cell` so a reason typed as ``=HYPERLINK(...)`` stays text.
+    A reason typed as ``=HYPERLINK(...)`` is stored as text, never as a formula.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(ReturnRecord._meta.verbose_name_plural)[:31])
-    sheet.append([safe_cell(str(label)) for label, _value in EXPORT_COLUMNS])
-    for record in rows:
-        sheet.append([safe_cell(value(record)) for _label, value in EXPORT_COLUMNS])
-    workbook.save(target)
+    write_workbook(target, [returns_sheet(rows)])
 
 
 @login_required
 @view_required
 @permission_required("complaints.export_returnrecord", raise_exception=True)
 def return_export(request):
-    """Stream the filtered returns list as xlsx: rows are read in chunks and spooled to disk."""
+    """Send the filtered returns list as xlsx: rows are read in chunks and written to disk."""
     rows = selectors.return_export_rows(user=request.user, params=request.GET)
-    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
-    write_returns_xlsx(rows, spool)
-    spool.seek(0)
-    filename = f"returns-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(f"returns-{timezone.localdate():%Y%m%d}.xlsx", [returns_sheet(rows)])
