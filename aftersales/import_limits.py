@@ -35,11 +35,12 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)
 WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
-def check_import_file(upload, file_format) -> None:
+def check_import_file(upload, file_format) -> int:
     """Refuse an import file too large to read safely; raise ValidationError naming the limit.
 
     ``file_format`` is the import-export format class chosen on the form. The file is
-    left at its start for the importer.
+    left at its start for the importer. Returns the number of rows below the first (an
+    estimate of the data rows, for a progress bar; 0 when not counted).
     """
     name = upload.name or ""
     limit = settings.IMPORT_MAX_BYTES
@@ -62,6 +63,7 @@ def check_import_file(upload, file_format) -> None:
         upload.seek(0)
     if data_rows > settings.IMPORT_MAX_ROWS:
         raise too_many_rows(name)
+    return data_rows
 
 
 def too_many_rows(name: str) -> ValidationError:

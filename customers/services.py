@@ -97,3 +97,108 @@ def interaction_log(*, actor, customer: Customer, **data) -> Interaction:
     interaction.full_clean()
     interaction.save()
     return interaction
+
+
+# -- bulk writes of the spreadsheet imports (customers.importers) ----------------------
+#
+# The importer has checked every row, rights included, and looked up what exists; these
+# write a batch with a few queries inside the import's transaction and leave the same
+# admin-log entries as the single-record services above.
+
+
+def _bulk_update(model, objects, fields, **kwargs) -> None:
+    if objects and fields:
+        model.objects.bulk_update(objects, sorted(fields), batch_size=1000, **kwargs)
+
+
+def customers_import(*, actor, records, log, now) -> None:
+    """Write a checked batch of customer rows and the primary contacts they name."""
+    new = [record.instance for record in records if record.action == "create"]
+    Customer.objects.bulk_create(new, batch_size=1000)
+    changed = [record for record in records if record.action == "update" and record.extra["changed"]]
+    fields = {name for record in changed for name in record.extra["changed"]}
+    for record in changed:
+        record.instance.updated_at = now
+    _bulk_update(Customer, [record.instance for record in changed], fields | {"updated_at"})
+    for record in records:
+        if record.action == "create":
+            log.add(record.instance, added=True)
+        elif record.extra["changed"]:
+            log.add(record.instance, added=False, fields=record.extra["changed"])
+    _write_contacts(
+        [
+            (record.instance, record.extra["contact"], record.extra["contact_changed"])
+            for record in records
+            if "contact" in record.extra
+        ],
+        log,
+    )
+
+
+def _write_contacts(items, log) -> None:
+    """Save contacts named primary by an import, demoting the customer's previous primary first."""
+    items = [(customer, contact, changed) for customer, contact, changed in items if changed]
+    if not items:
+        return
+    primary_of = {customer.pk for customer, contact, changed in items if "is_primary" in changed}
+    keep = [contact.pk for _customer, contact, _changed in items if contact.pk]
+    if primary_of:
+        Contact.objects.filter(customer_id__in=primary_of, is_primary=True).exclude(pk__in=keep).update(
+            is_primary=False
+        )
+    new, updated, fields = [], [], set()
+    for customer, contact, changed in items:
+        if contact.pk is None:
+            contact.customer = customer
+            new.append(contact)
+        else:
+            updated.append(contact)
+            fields.update(changed)
+    Contact.objects.bulk_create(new, batch_size=1000)
+    _bulk_update(Contact, updated, fields)
+    for contact in new:
+        log.add(contact, added=True)
+    for _customer, contact, changed in items:
+        if contact not in new:
+            log.add(contact, added=False, fields=changed)
+
+
+def contacts_import(*, actor, records, log) -> None:
+    """Write a checked batch of contact rows; a row naming a primary contact demotes the previous one."""
+    items = [
+        (record.instance.customer, record.instance, record.extra["changed"])
+        for record in records
+        if record.action != "unchanged"
+    ]
+    primary_of = {
+        contact.customer_id for _c, contact, changed in items if contact.is_primary and "is_primary" in changed
+    }
+    keep = [contact.pk for _c, contact, _changed in items if contact.pk]
+    if primary_of:
+        Contact.objects.filter(customer_id__in=primary_of, is_primary=True).exclude(pk__in=keep).update(
+            is_primary=False
+        )
+    new = [contact for _c, contact, _changed in items if contact.pk is None]
+    updated = [contact for _c, contact, _changed in items if contact.pk is not None]
+    fields = {name for _c, contact, changed in items if contact.pk is not None for name in changed}
+    _bulk_update(Contact, updated, fields)
+    Contact.objects.bulk_create(new, batch_size=1000)
+    for record in records:
+        if record.action == "create":
+            log.add(record.instance, added=True)
+        elif record.action == "update":
+            log.add(record.instance, added=False, fields=record.extra["changed"])
+
+
+def deliveries_import(*, actor, records, log) -> None:
+    """Write a checked batch of delivery rows; each row's warranty end is already computed."""
+    new = [record.instance for record in records if record.action == "create"]
+    changed = [record for record in records if record.action == "update"]
+    fields = {name for record in changed for name in record.extra["changed"]}
+    _bulk_update(Delivery, [record.instance for record in changed], fields | {"warranty_end"} if fields else set())
+    Delivery.objects.bulk_create(new, batch_size=1000)
+    for record in records:
+        if record.action == "create":
+            log.add(record.instance, added=True)
+        elif record.action == "update":
+            log.add(record.instance, added=False, fields=record.extra["changed"])

@@ -1,0 +1,679 @@
+"""Imports as background jobs: upload, check every row, confirm, write all rows or none.
+
+An import is a :class:`SpreadsheetJob`. Uploading stores the file and queues the check;
+the check reads the file (``aftersales.tabular``), converts each cell
+(``aftersales.cells``), lets the importer look up what the rows refer to one batch at a
+time, and stores every problem with its row and column. When nothing is wrong the user
+confirms, and the write reads the file again and checks again inside one transaction,
+so a row that became wrong in between (a code taken meanwhile) stops the whole file and
+nothing is written. The importer writes with bulk queries and one admin-log entry per
+record, the same history the pages leave.
+
+Each kind of import is an :class:`Importer` subclass registered with :func:`register`
+from its app's ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .cells import CellError
+from .models import SpreadsheetJob, SpreadsheetProblem
+from .spreadsheets import in_every_language
+
+logger = logging.getLogger(__name__)
+
+
+#: Rows converted and looked up together; progress is saved after each batch.
+BATCH = 2000
+#: Problems kept for one file: past this the check stops, as the file needs fixing anyway.
+MAX_PROBLEMS = 5000
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+
+Status = SpreadsheetJob.Status
+
+
+@dataclass
+class Column:
+    """One column of an import: how its header may be written and how a cell is read."""
+
+    key: str
+    label: Any  # the translated header written in the template
+    convert: Callable[[Any], Any]
+    required: bool = False  # the column must be in the file and its cells filled
+    synonyms: tuple[str, ...] = ()
+    help: Any = ""  # what the cell takes, shown on the template's notes sheet and the upload page
+    choices: Callable[[], list[str]] | None = None  # values offered in the template's drop-down
+    example: str = ""
+    width: int = 16
+
+    def headers(self) -> list[str]:
+        return [self.key, *in_every_language(self.label), *self.synonyms]
+
+
+class Record:
+    """One data row of the file while it is checked and written."""
+
+    __slots__ = ("row", "raw", "data", "present", "problems", "instance", "action", "extra")
+
+    def __init__(self, row: int, raw: dict):
+        self.row = row
+        self.raw = raw
+        self.data: dict = {}
+        self.present: set = set()  # keys whose cell was filled
+        self.problems: list[tuple[str, Any, str]] = []
+        self.instance = None
+        self.action = ""  # "create", "update" or "unchanged"
+        self.extra: dict = {}
+
+    def problem(self, key: str, message, value=None) -> None:
+        self.problems.append((key, self.raw.get(key) if value is None else value, str(message)))
+
+
+class Importer:
+    """What one kind of import reads and how it writes; subclasses fill in the hooks."""
+
+    kind: ClassVar[str]
+    title: ClassVar[Any]
+    permission: ClassVar[str]
+    #: Keys whose values identify a record: the same values twice in one file is a problem.
+    unique_in_file: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, user, job: SpreadsheetJob | None = None):
+        self.user = user
+        self.job = job
+        self.columns = self.get_columns()
+        self.by_key = {column.key: column for column in self.columns}
+        self.seen: dict[tuple, int] = {}
+
+    # -- to be provided -------------------------------------------------------------
+    def get_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def setup(self) -> None:
+        """Load what every batch refers to (tiers, users); called once per pass."""
+
+    def check_batch(self, records: list[Record]) -> None:
+        """Look up what the records refer to, with a few queries for the whole batch;
+        add problems, set ``record.instance`` and ``record.action``."""
+        raise NotImplementedError
+
+    def write_batch(self, records: list[Record], log: AuditLog) -> None:
+        """Write the checked records with bulk queries (inside the import's transaction)."""
+        raise NotImplementedError
+
+    @classmethod
+    def allowed(cls, user) -> bool:
+        return user.is_active and user.has_perm(cls.permission)
+
+    # -- shared ---------------------------------------------------------------------
+    def spec(self) -> dict[str, list[str]]:
+        return {column.key: column.headers() for column in self.columns}
+
+    def required(self) -> list[str]:
+        return [column.key for column in self.columns if column.required]
+
+    def convert(self, record: Record) -> None:
+        for key, value in record.raw.items():
+            column = self.by_key[key]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if column.required:
+                    record.problem(key, _("This column must be filled."), "")
+                continue
+            try:
+                record.data[key] = column.convert(value)
+            except CellError as error:
+                record.problem(key, error.message)
+                continue
+            if record.data[key] not in ("", None):
+                record.present.add(key)
+        for column in self.columns:
+            if column.required and column.key not in record.raw:
+                record.problem(column.key, _("This column must be filled."), "")
+        if self.unique_in_file and not record.problems:
+            key = tuple(str(record.data.get(name, "")).casefold() for name in self.unique_in_file)
+            if all(key):
+                first = self.seen.setdefault(key, record.row)
+                if first != record.row:
+                    record.problem(
+                        self.unique_in_file[-1],
+                        _("Row %(row)s of this file has the same %(columns)s.")
+                        % {"row": first, "columns": " / ".join(self.label(name) for name in self.unique_in_file)},
+                    )
+
+    def label(self, key: str) -> str:
+        column = self.by_key.get(key)
+        return str(column.label) if column else key
+
+    def records(self, table) -> Iterable[list[Record]]:
+        batch = []
+        for row, raw in table.rows:
+            record = Record(row, raw)
+            self.convert(record)
+            batch.append(record)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+class AuditLog:
+    """Admin-log entries for the records an import writes, saved in bulk."""
+
+    def __init__(self, *, actor, job: SpreadsheetJob | None):
+        from django.contrib.admin.models import LogEntry
+
+        self.model = LogEntry
+        self.actor = actor
+        self.entries = []
+        self.message = (
+            {"message": f"import #{job.pk}: {job.original_name}"[:200]} if job is not None and job.pk else None
+        )
+
+    def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
+        import json
+
+        from django.contrib.admin.models import ADDITION, CHANGE
+        from django.contrib.contenttypes.models import ContentType
+
+        change = [{"added": {}}] if added else [{"changed": {"fields": sorted(fields)}}]
+        if self.message:
+            change.append(self.message)
+        self.entries.append(
+            self.model(
+                user_id=self.actor.pk,
+                content_type_id=ContentType.objects.get_for_model(obj, for_concrete_model=False).pk,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                action_flag=ADDITION if added else CHANGE,
+                change_message=json.dumps(change, ensure_ascii=False),
+            )
+        )
+        if len(self.entries) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.entries:
+            self.model.objects.bulk_create(self.entries, batch_size=1000)
+            self.entries = []
+
+
+# -- registry ------------------------------------------------------------------------
+
+_importers: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    _importers[importer.kind] = importer
+    return importer
+
+
+def importer_for(kind: str) -> type[Importer]:
+    try:
+        return _importers[kind]
+    except KeyError:
+        raise LookupError(kind) from None
+
+
+def importers_for(user) -> list[type[Importer]]:
+    return [importer for importer in _importers.values() if importer.allowed(user)]
+
+
+# -- services ------------------------------------------------------------------------
+
+
+def import_start(*, user, kind: str, upload, sheet: str = "") -> SpreadsheetJob:
+    """Store an uploaded file as a new import and queue its check.
+
+    Refuses (ValidationError) a file of the wrong type or past the size and row limits
+    before anything reads it; the check runs in the background.
+    """
+    importer = importer_for(kind)
+    if not importer.allowed(user):
+        raise PermissionDenied
+    name = os.path.basename(upload.name or "")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s is not a spreadsheet this import reads: upload an .xlsx, .xls or .csv file."),
+            params={"name": name},
+            code="import_type",
+        )
+    from .import_limits import check_import_file
+    from .spreadsheets import CSV, XLSX
+
+    total = check_import_file(upload, CSV if extension in (".csv", ".txt") else XLSX)
+    with transaction.atomic():
+        job = SpreadsheetJob(
+            direction=SpreadsheetJob.Direction.IMPORT,
+            kind=kind,
+            created_by=user,
+            original_name=name[:255],
+            sheet_name=sheet[:100],
+            size=upload.size or 0,
+            total_rows=total or 0,
+            params={"language": translation.get_language() or settings.LANGUAGE_CODE},
+        )
+        upload.seek(0)
+        job.file.save(name, File(upload), save=False)
+        job.save()
+        enqueue(job, "check")
+    return job
+
+
+def import_confirm(*, user, job: SpreadsheetJob) -> SpreadsheetJob:
+    """Write a checked import: only its author, only once, only when nothing was wrong."""
+    with transaction.atomic():
+        job = SpreadsheetJob.objects.select_for_update().get(pk=job.pk)
+        if job.created_by_id != user.pk or not importer_for(job.kind).allowed(user):
+            raise PermissionDenied
+        if job.status != Status.CHECKED:
+            raise ValidationError(
+                _("This import cannot be confirmed now: it is “%(status)s”.") % {"status": job.get_status_display()}
+            )
+        job.status = Status.WRITING
+        job.confirmed_at = job.updated_at = timezone.now()
+        job.processed_rows = 0
+        job.save(update_fields=["status", "confirmed_at", "updated_at", "processed_rows"])
+        enqueue(job, "write")
+    return job
+
+
+def import_cancel(*, user, job: SpreadsheetJob) -> SpreadsheetJob:
+    with transaction.atomic():
+        job = SpreadsheetJob.objects.select_for_update().get(pk=job.pk)
+        if job.created_by_id != user.pk:
+            raise PermissionDenied
+        if job.status not in (Status.QUEUED, Status.CHECKED, Status.INVALID):
+            raise ValidationError(
+                _("This import cannot be cancelled now: it is “%(status)s”.") % {"status": job.get_status_display()}
+            )
+        job.status = Status.CANCELLED
+        job.finished_at = job.updated_at = timezone.now()
+        job.save(update_fields=["status", "finished_at", "updated_at"])
+    return job
+
+
+def enqueue(job: SpreadsheetJob, step: str) -> None:
+    """Queue a step after commit; a broker that is down leaves it to the sweep, not to the user."""
+    from . import tasks
+
+    task = tasks.check_import if step == "check" else tasks.write_import
+
+    def send():
+        try:
+            task.delay(job.pk)
+        except Exception:  # noqa: BLE001 — the sweep queues it again once the broker is back
+            logger.warning("Spreadsheet job %s: could not queue the %s step.", job.pk, step, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+# -- the two steps, run by tasks -----------------------------------------------------
+
+
+def _open_table(job: SpreadsheetJob, importer: Importer):
+    from .tabular import read_table
+
+    job.file.open("rb")
+    return read_table(
+        job.file,
+        job.original_name,
+        importer.spec(),
+        importer.required(),
+        sheet=job.sheet_name or None,
+        max_rows=settings.IMPORT_MAX_ROWS,
+    )
+
+
+def _progress(job: SpreadsheetJob, done: int) -> None:
+    SpreadsheetJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
+
+
+def run_check(job_id: int) -> None:
+    """Read and check every row of an import; store the problems; never write records."""
+    from .tabular import TableError
+
+    with transaction.atomic():
+        job = SpreadsheetJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.status not in (Status.QUEUED, Status.CHECKING):
+            return
+        job.status = Status.CHECKING
+        job.updated_at = timezone.now()
+        job.processed_rows = 0
+        job.save(update_fields=["status", "updated_at", "processed_rows"])
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        importer = importer_for(job.kind)(user=job.created_by, job=job)
+        SpreadsheetProblem.objects.filter(job=job).delete()
+        try:
+            table = _open_table(job, importer)
+            job.sheet_name = table.sheet or ""
+            job.header_row = table.header_row
+            job.notes = [str(note) for note in table.notes()]
+            SpreadsheetJob.objects.filter(pk=job.pk).update(
+                sheet_name=job.sheet_name, header_row=job.header_row, notes=job.notes
+            )
+            counts, problems, problem_rows, rows = _check_rows(job, importer, table)
+        except TableError as error:
+            _finish_invalid(
+                job, [SpreadsheetProblem(job=job, row=error.row, column=error.column or "", message=error.message)], 1
+            )
+            return
+        except Exception:
+            logger.exception("Spreadsheet job %s: the check failed.", job.pk)
+            _fail(job, _("The file could not be checked because of an error on the server; it was recorded."))
+            raise
+        finally:
+            job.file.close()
+        if problems:
+            _finish_invalid(job, problems, problem_rows, rows=rows)
+            return
+        SpreadsheetJob.objects.filter(pk=job.pk).update(
+            status=Status.CHECKED,
+            total_rows=rows,
+            processed_rows=rows,
+            created_count=counts["create"],
+            updated_count=counts["update"],
+            unchanged_count=counts["unchanged"],
+            problem_count=0,
+            problem_rows=0,
+            updated_at=timezone.now(),
+        )
+        if not rows:
+            _finish_invalid(
+                job, [SpreadsheetProblem(job=job, message=_("The file has a header but no rows to import."))], 0
+            )
+
+
+def _check_rows(job, importer, table):
+    importer.setup()
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    problems, problem_rows, rows = [], 0, 0
+    for batch in importer.records(table):
+        clean = [record for record in batch if not record.problems]
+        if clean:
+            importer.check_batch(clean)
+        for record in batch:
+            if record.problems:
+                problem_rows += 1
+                for key, value, message in record.problems:
+                    problems.append(_problem(job, importer, record.row, key, value, message))
+            else:
+                counts[record.action] += 1
+        rows += len(batch)
+        _progress(job, rows)
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                SpreadsheetProblem(
+                    job=job,
+                    message=_("The check stopped after %(count)s problems; fix these and upload the file again.")
+                    % {"count": len(problems)},
+                )
+            )
+            break
+    return counts, problems, problem_rows, rows
+
+
+def _problem(job, importer, row, key, value, message) -> SpreadsheetProblem:
+    text = "" if value is None else str(value)
+    return SpreadsheetProblem(job=job, row=row, column=importer.label(key)[:100], value=text[:200], message=message)
+
+
+def _finish_invalid(job, problems, problem_rows, *, rows=None) -> None:
+    with transaction.atomic():
+        SpreadsheetProblem.objects.filter(job=job).delete()
+        SpreadsheetProblem.objects.bulk_create(problems, batch_size=1000)
+        fields = {
+            "status": Status.INVALID,
+            "problem_count": sum(1 for problem in problems if problem.row is not None) or len(problems),
+            "problem_rows": problem_rows,
+            "updated_at": timezone.now(),
+            "finished_at": timezone.now(),
+            "created_count": 0,
+            "updated_count": 0,
+            "unchanged_count": 0,
+        }
+        if rows is not None:
+            fields["total_rows"] = fields["processed_rows"] = rows
+        SpreadsheetJob.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    try:
+        save_problem_report(job)
+    except Exception:  # noqa: BLE001 — the problems are on the page; the download is a convenience
+        logger.exception("Spreadsheet job %s: the problem report could not be written.", job.pk)
+
+
+def _fail(job, message: str) -> None:
+    SpreadsheetJob.objects.filter(pk=job.pk).update(
+        status=Status.FAILED, failure=message, updated_at=timezone.now(), finished_at=timezone.now()
+    )
+
+
+class _Problems(Exception):
+    def __init__(self, problems, problem_rows, rows):
+        self.problems, self.problem_rows, self.rows = problems, problem_rows, rows
+
+
+def run_write(job_id: int) -> None:
+    """Check the file again and write every row, in one transaction: all rows or none."""
+    from .tabular import TableError
+
+    job = SpreadsheetJob.objects.filter(pk=job_id, status=Status.WRITING).first()
+    if job is None:
+        return
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        importer = importer_for(job.kind)(user=job.created_by, job=job)
+        try:
+            with transaction.atomic():
+                job = SpreadsheetJob.objects.select_for_update().get(pk=job_id)
+                if job.status != Status.WRITING:
+                    return
+                if not importer.allowed(job.created_by):
+                    raise PermissionDenied
+                counts = _write_rows(job, importer)
+                job.status = Status.DONE
+                job.created_count = counts["create"]
+                job.updated_count = counts["update"]
+                job.unchanged_count = counts["unchanged"]
+                job.processed_rows = job.total_rows = sum(counts.values())
+                job.finished_at = job.updated_at = timezone.now()
+                job.save()
+        except _Problems as found:
+            _finish_invalid(job, found.problems, found.problem_rows, rows=found.rows)
+        except TableError as error:
+            _finish_invalid(
+                job, [SpreadsheetProblem(job=job, row=error.row, column=error.column or "", message=error.message)], 1
+            )
+        except PermissionDenied:
+            _fail(job, _("You may no longer run this import."))
+        except Exception:
+            logger.exception("Spreadsheet job %s: the write failed; nothing was written.", job.pk)
+            _fail(job, _("Nothing was written: an error on the server stopped the import; it was recorded."))
+            raise
+        finally:
+            job.file.close()
+
+
+def _write_rows(job, importer) -> dict:
+    table = _open_table(job, importer)
+    importer.setup()
+    log = AuditLog(actor=job.created_by, job=job)
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    problems, problem_rows, rows = [], 0, 0
+    for batch in importer.records(table):
+        clean = [record for record in batch if not record.problems]
+        if clean:
+            importer.check_batch(clean)
+        bad = [record for record in batch if record.problems]
+        rows += len(batch)
+        if bad or problems:
+            problem_rows += len(bad)
+            problems.extend(
+                _problem(job, importer, record.row, key, value, message)
+                for record in bad
+                for key, value, message in record.problems
+            )
+            continue  # keep checking, to report every problem; nothing will be kept
+        importer.write_batch(batch, log)
+        for record in batch:
+            counts[record.action] += 1
+    if problems:
+        raise _Problems(problems, problem_rows, rows)
+    log.flush()
+    return counts
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def save_problem_report(job: SpreadsheetJob) -> None:
+    """Write the job's problems as an xlsx workbook the user can download and work through."""
+    import tempfile
+
+    headers = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    rows = (
+        (problem.row, problem.column, problem.value, problem.message)
+        for problem in SpreadsheetProblem.objects.filter(job=job).order_by("row", "id").iterator(chunk_size=2000)
+    )
+    with tempfile.TemporaryFile() as handle:
+        _write_sheet(handle, title=_("Problems"), headers=headers, rows=rows, widths=[8, 18, 24, 80])
+        handle.seek(0)
+        stem = os.path.splitext(job.original_name)[0] or "import"
+        if job.report:
+            job.report.delete(save=False)
+        job.report.save(f"{stem}-problems.xlsx", File(handle), save=False)
+    SpreadsheetJob.objects.filter(pk=job.pk).update(report=job.report.name)
+
+
+def _write_sheet(handle, *, title, headers, rows, widths) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def cell(value):
+        if isinstance(value, str):
+            written = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            written.data_type = "s"  # text, even when it starts with "="
+            return written
+        return value
+
+    sheet.append([str(header) for header in headers])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    book.save(handle)
+
+
+def template_workbook(importer: Importer) -> ContentFile:
+    """An empty import file: headers, a notes sheet and drop-down lists where a column has choices."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(importer.title)[:31]
+    lists = book.create_sheet(_("Lists")[:31])
+    notes = book.create_sheet(_("Notes")[:31])
+    last_row = settings.IMPORT_MAX_ROWS + 1
+    bold = Font(bold=True)
+    list_column = 0
+    for index, column in enumerate(importer.columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=str(column.label) + ("*" if column.required else ""))
+        cell.font = bold
+        cell.number_format = "@"
+        sheet.column_dimensions[letter].width = column.width
+        # Text columns are formatted as text, so Excel keeps phones' and codes' leading zeros.
+        sheet.column_dimensions[letter].number_format = "@"
+        if column.choices:
+            values = [str(value) for value in column.choices()]
+            list_column += 1
+            list_letter = get_column_letter(list_column)
+            lists.cell(row=1, column=list_column, value=str(column.label)).font = bold
+            for row, value in enumerate(values, start=2):
+                lists.cell(row=row, column=list_column, value=value)
+            validation = DataValidation(
+                type="list",
+                formula1=f"='{lists.title}'!${list_letter}$2:${list_letter}${len(values) + 1}",
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle=str(column.label),
+                error=_("Choose one of the values in the list."),
+            )
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    notes.append([_("Column"), _("Required"), _("What to write"), _("Allowed values"), _("Example")])
+    for cell in notes[1]:
+        cell.font = bold
+    for column in importer.columns:
+        allowed = "、".join(str(value) for value in column.choices()) if column.choices else ""
+        notes.append(
+            [str(column.label), _("Yes") if column.required else _("No"), str(column.help), allowed, column.example]
+        )
+    for letter, width in zip("ABCDE", (18, 8, 60, 40, 20), strict=True):
+        notes.column_dimensions[letter].width = width
+    handle = io.BytesIO()
+    book.save(handle)
+    return ContentFile(handle.getvalue())
+
+
+def sweep() -> dict:
+    """Queue again the jobs a lost broker message or a dead worker left behind."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    stale_queue = now - timedelta(seconds=settings.SPREADSHEET_REQUEUE_AFTER)
+    stale_run = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    found = {"check": 0, "write": 0}
+    for job in SpreadsheetJob.objects.filter(direction=SpreadsheetJob.Direction.IMPORT).filter(
+        status__in=(Status.QUEUED, Status.CHECKING, Status.WRITING)
+    ):
+        if job.status == Status.QUEUED and job.updated_at < stale_queue:
+            step = "check"
+        elif job.status == Status.CHECKING and job.updated_at < stale_run:
+            SpreadsheetJob.objects.filter(pk=job.pk).update(status=Status.QUEUED, updated_at=now)
+            step = "check"
+        elif job.status == Status.WRITING and job.updated_at < stale_run:
+            SpreadsheetJob.objects.filter(pk=job.pk).update(updated_at=now)
+            step = "write"
+        else:
+            continue
+        with transaction.atomic():
+            enqueue(job, step)
+        found[step] += 1
+    return found
+
+
+__all__ = [
+    "AuditLog",
+    "Column",
+    "Importer",
+    "Record",
+    "import_cancel",
+    "import_confirm",
+    "import_start",
+    "register",
+]
