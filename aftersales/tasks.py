@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox
+from . import exporting, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +27,9 @@ def sweep_outbox():
     except Exception:  # noqa: BLE001 — without helpers this run still sends, only slower
         logger.warning("Outbox: could not ask other workers to help with the backlog.", exc_info=True)
     return {"backlog": backlog, **outbox.dispatch()}
+
+
+@shared_task(ignore_result=True)
+def run_export(job_id):
+    """Write the file of one background export job."""
+    exporting.run_export(job_id)

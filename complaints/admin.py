@@ -6,12 +6,14 @@ the timeline and the e-mails are the same. Nothing is deleted.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
+from django.test import RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,9 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.admin_steps import ServiceActionsMixin
 from aftersales.audit import field_changes, snapshot
+from aftersales.exporting import job_redirect, start_export
 
 from . import services
-from .exports import complaints_xlsx_response
+from .exports import EXPORT_KIND, complaints_xlsx_response
 from .models import (
     Attachment,
     CaseSummary,
@@ -320,7 +323,7 @@ class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["export"])
     def export_selected(self, request, queryset):
-        return complaints_xlsx_response(queryset, _export_filename())
+        return self._export(request, queryset, {"pks": list(queryset.values_list("pk", flat=True))})
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)
@@ -340,7 +343,22 @@ class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
                 request, _("The filters in the address do not apply to complaints; choose them in the list.")
             )
             return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist"))
-        return complaints_xlsx_response(changelist.get_queryset(request), _export_filename())
+        return self._export(request, changelist.get_queryset(request), {"query": request.GET.urlencode()})
+
+    def _export(self, request, queryset, params):
+        """Send the file, or write it in the background when it has too many rows for a request."""
+        if queryset.count() <= settings.EXPORT_INLINE_MAX_ROWS:
+            return complaints_xlsx_response(queryset, _export_filename())
+        job = start_export(user=request.user, kind=EXPORT_KIND, params=params)
+        return job_redirect(request, job, reverse("admin:complaints_complaint_changelist"))
+
+    def export_queryset(self, user, params):
+        """Return the complaints an export job covers, filtered and scoped as the changelist was."""
+        request = RequestFactory().get("/", QueryDict(params.get("query", "")))
+        request.user = user
+        if "pks" in params:
+            return self.get_queryset(request).filter(pk__in=params["pks"])
+        return self.get_changelist_instance(request).get_queryset(request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"has_export_permission": self.has_export_permission(request), **(extra_context or {})}

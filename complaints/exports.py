@@ -14,6 +14,7 @@ from aftersales.xlsx import Sheet, xlsx_response
 from .models import Complaint, SlaStatus
 
 CHUNK = 2000
+EXPORT_KIND = "complaints"
 
 
 def _field(name):
@@ -76,3 +77,11 @@ def complaints_sheet(queryset, **kwargs) -> Sheet:
 def complaints_xlsx_response(queryset, filename: str) -> FileResponse:
     """Return ``queryset`` as a streamed xlsx attachment named ``filename``."""
     return xlsx_response(filename, [complaints_sheet(queryset)])
+
+
+def build_complaints_export(user, params) -> list[Sheet]:
+    """Return the sheets of a background complaint export, with only what ``user`` may see."""
+    from django.contrib import admin
+
+    queryset = admin.site.get_model_admin(Complaint).export_queryset(user, params)
+    return [complaints_sheet(queryset)]
