@@ -30,6 +30,30 @@ def sweep_outbox():
 
 
 @shared_task(ignore_result=True)
+def check_import(job_id):
+    """Check every row of an uploaded import file and store what is wrong."""
+    from . import importing
+
+    importing.run_check(job_id)
+
+
+@shared_task(ignore_result=True)
+def write_import(job_id):
+    """Write a confirmed import, all rows or none."""
+    from . import importing
+
+    importing.run_write(job_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_spreadsheet_jobs():
+    """Queue again the import steps that a lost message or a dead worker left waiting."""
+    from . import importing
+
+    return importing.sweep()
+
+
+@shared_task(ignore_result=True)
 def run_export(job_id):
     """Write the file of one background export job."""
     exporting.run_export(job_id)
