@@ -8,9 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.signals import post_export
 
 from aftersales import spreadsheets
 from aftersales.import_limits import LimitedImportForm
+from aftersales.resource_export import csv_response, resource_headers, resource_rows, resource_sheet
+from aftersales.xlsx import xlsx_response
 
 from .models import Contact, Customer, CustomerTier, Delivery, Interaction, ProductModel
 from .resources import ContactResource, CustomerResource, DeliveryResource
@@ -26,22 +29,27 @@ class LedgerImportExportAdmin(ImportExportModelAdmin):
     formats = spreadsheets.FORMATS
     # Size and row limits are checked on the form, before the library parses the file.
     import_form_class = LimitedImportForm
-    # With a byte-order mark, Excel opens an exported csv as UTF-8 and shows the Chinese.
-    to_encoding = "utf-8-sig"
     # The services that write each imported row also write its audit entry.
     skip_admin_log = True
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        # As the library's own, but it keeps numbers, dates and booleans native for any
-        # binary format: the library only does so for its own classes, not our safe XLSX.
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Stream the file: rows read in chunks and written as they come, never a whole dataset in memory.
+
+        The columns are the resource's (those chosen on the form, or all), so a file
+        exported here imports again unchanged.
+        """
         if not self.has_export_permission(request):
             raise PermissionDenied
-        native = file_format.is_binary()
-        data = self.get_data_for_export(request, queryset, force_native_type=native, **kwargs)
-        export_data = file_format.export_data(data)
-        if not native and kwargs.get("encoding"):
-            export_data = export_data.encode(kwargs["encoding"])
-        return export_data
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request, export_form=export_form)
+        )
+        fields = self.get_export_resource_fields_from_form(export_form)
+        filename = self.get_export_filename(request, queryset, file_format)
+        post_export.send(sender=None, model=self.model)
+        if file_format.is_binary():
+            return xlsx_response(filename, [resource_sheet(resource, queryset, fields)])
+        rows = resource_rows(resource, queryset, fields, native=False)
+        return csv_response(filename, resource_headers(resource, fields), rows)
 
     #: Query parameters of the export page itself; the rest are the changelist's filters.
     export_params = ("format", "resource")

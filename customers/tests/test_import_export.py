@@ -58,6 +58,13 @@ def export(client, model, resource, file_format):
     return client.post(url(model, "export"), {"format": file_format, "resource": "0", **fields})
 
 
+def _body(response) -> bytes:
+    """Return the bytes of a streamed export; read once, the same bytes afterwards."""
+    if not hasattr(response, "body_bytes"):
+        response.body_bytes = b"".join(response.streaming_content)
+    return response.body_bytes
+
+
 def invalid_rows(response):
     """Return {spreadsheet row number: all error messages of the row} from a dry run."""
     result = response.context["result"]
@@ -311,7 +318,7 @@ def test_confirm_writes_nothing_when_the_file_no_longer_passes(clerk_client):
 @pytest.mark.parametrize("file_format, name", [(XLSX, "back.xlsx"), (CSV, "back.csv")])
 def test_exported_file_imports_back_unchanged(clerk_client, sales, file_format, name):
     CustomerFactory(code="C001", name="华东电力", salesperson=sales, notes="+86 重点", industry="rail")
-    exported = export(clerk_client, "customer", CustomerResource, file_format).content
+    exported = _body(export(clerk_client, "customer", CustomerResource, file_format))
 
     preview = upload(clerk_client, "customer", SimpleUploadedFile(name, exported), file_format)
 
@@ -324,8 +331,8 @@ def test_exported_file_imports_back_unchanged(clerk_client, sales, file_format, 
 def test_import_accepts_the_headers_of_a_file_exported_in_another_language(client_for, clerk):
     CustomerFactory(code="C001", name="华东电力")
     english_client = in_english(client_for(clerk))
-    chinese = export(client_for(clerk), "customer", CustomerResource, XLSX).content  # the default language
-    english = export(english_client, "customer", CustomerResource, XLSX).content
+    chinese = _body(export(client_for(clerk), "customer", CustomerResource, XLSX))  # the default language
+    english = _body(export(english_client, "customer", CustomerResource, XLSX))
     assert headers_of(chinese) != headers_of(english)
 
     preview = upload(english_client, "customer", SimpleUploadedFile("zh.xlsx", chinese))
@@ -347,22 +354,24 @@ def risky_customers():
         CustomerFactory(code=f"C00{number}", name=f"客户{number}", notes=text)
 
 
-def test_xlsx_export_neutralises_formulae(clerk_client, risky_customers):
+def test_xlsx_export_stores_formulae_as_text(clerk_client, risky_customers):
     DeliveryFactory(quantity=3, customer=Customer.objects.get(code="C001"))
     response = export(clerk_client, "customer", CustomerResource, XLSX)
 
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(_body(response))).active
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
     rows = list(sheet.iter_rows(values_only=True))
     headers = rows[0]
     by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
-    assert by_code["C000"]["name"] == "'" + RISKY[0]
+    # Stored as text, never a formula, and shown as typed: no apostrophe in xlsx.
+    assert by_code["C000"]["name"] == RISKY[0]
     for number, text in enumerate(RISKY[1:], start=1):
-        assert by_code[f"C00{number}"]["notes"].startswith("'" + text[0].replace("\r", "\n"))
+        assert by_code[f"C00{number}"]["notes"].startswith(text[0].replace("\r", "\n"))
     assert by_code["C000"]["notes"] == "plain"
     assert by_code["C000"]["active"] is True  # booleans stay booleans, not the text "True"
 
-    sheet = openpyxl.load_workbook(io.BytesIO(export(clerk_client, "delivery", DeliveryResource, XLSX).content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(_body(export(clerk_client, "delivery", DeliveryResource, XLSX)))).active
     row = dict(zip(*sheet.iter_rows(values_only=True), strict=True))
     assert row["quantity"] == 3  # numbers stay numbers
     assert row["delivery date"] == datetime.datetime(2026, 1, 15)  # and dates dates
@@ -372,8 +381,8 @@ def test_csv_export_neutralises_formulae(clerk_client, risky_customers):
     response = export(clerk_client, "customer", CustomerResource, CSV)
 
     assert response.status_code == 200
-    assert response.content.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert _body(response).startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(_body(response).decode("utf-8-sig"), newline="")))
     by_code = {row["customer code"]: row for row in rows}
     assert by_code["C000"]["name"] == "'" + RISKY[0]
     for number, text in enumerate(RISKY[1:], start=1):

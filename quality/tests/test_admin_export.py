@@ -26,6 +26,13 @@ def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def _body(response) -> bytes:
+    """Return the bytes of a streamed export; read once, the same bytes afterwards."""
+    if not hasattr(response, "body_bytes"):
+        response.body_bytes = b"".join(response.streaming_content)
+    return response.body_bytes
+
+
 def test_format_in_the_address_sends_that_file(clerk_client):
     action = CapaActionFactory()
 
@@ -33,7 +40,7 @@ def test_format_in_the_address_sends_that_file(clerk_client):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert len(rows) == 2
     assert action.problem in rows[1]
 
