@@ -11,7 +11,7 @@ from import_export.formats import base_formats
 from aftersales import roles
 from customers.models import Customer
 
-from .test_import_export import CSV, XLSX, upload, xlsx_file
+from .test_import_export import CSV, upload, xlsx_file
 
 HEADER = ["customer code", "name", "tier"]
 
@@ -193,16 +193,3 @@ def test_csv_row_limit_counts_the_records_after_the_header(clerk_client, parsed,
     else:
         assert "confirm_form" in response.context
         assert parsed == ["csv"]
-
-
-def test_capa_import_has_the_same_limits(client_for, make_user, parsed):
-    client = client_for(make_user(roles.QUALITY_CLERK, username="clerk2", is_staff=True))
-    client.cookies["django_language"] = "en"
-
-    response = client.post(
-        "/admin/quality/capaaction/import/",
-        {"format": XLSX, "resource": "0", "import_file": workbook_of(empty_rows(60_000))},
-    )
-
-    assert _file_errors(response) == ["bomb.xlsx has more than 50,000 rows; import at most 50,000 rows at a time."]
-    assert parsed == []
