@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from .cells import CellError
 from .models import SpreadsheetJob, SpreadsheetProblem
-from .spreadsheets import in_every_language
+from .spreadsheets import ESCAPE, in_every_language, unescape_cell
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,8 @@ class Importer:
     def convert(self, record: Record) -> None:
         for key, value in record.raw.items():
             column = self.by_key[key]
+            if isinstance(value, str) and value.startswith(ESCAPE):
+                value = unescape_cell(value)  # a csv we exported: "'=1+1" was written for "=1+1"
             if value is None or (isinstance(value, str) and not value.strip()):
                 if column.required:
                     record.problem(key, _("This column must be filled."), "")
@@ -181,24 +183,35 @@ class AuditLog:
         self.message = (
             {"message": f"import #{job.pk}: {job.original_name}"[:200]} if job is not None and job.pk else None
         )
+        self.added_message = self._change_message([{"added": {}}])  # the same for every added record
+        self.content_types: dict[type, int] = {}
 
-    def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
+    def _change_message(self, change: list) -> str:
         import json
 
-        from django.contrib.admin.models import ADDITION, CHANGE
-        from django.contrib.contenttypes.models import ContentType
-
-        change = [{"added": {}}] if added else [{"changed": {"fields": sorted(fields)}}]
         if self.message:
             change.append(self.message)
+        return json.dumps(change, ensure_ascii=False)
+
+    def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
+        from django.contrib.admin.models import ADDITION, CHANGE
+
+        content_type_id = self.content_types.get(type(obj))
+        if content_type_id is None:
+            from django.contrib.contenttypes.models import ContentType
+
+            content_type_id = ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
+            self.content_types[type(obj)] = content_type_id
         self.entries.append(
             self.model(
                 user_id=self.actor.pk,
-                content_type_id=ContentType.objects.get_for_model(obj, for_concrete_model=False).pk,
+                content_type_id=content_type_id,
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
                 action_flag=ADDITION if added else CHANGE,
-                change_message=json.dumps(change, ensure_ascii=False),
+                change_message=(
+                    self.added_message if added else self._change_message([{"changed": {"fields": sorted(fields)}}])
+                ),
             )
         )
         if len(self.entries) >= BATCH:

@@ -158,8 +158,10 @@ def _write_contacts(items, log) -> None:
     _bulk_update(Contact, updated, fields)
     for contact in new:
         log.add(contact, added=True)
+    # By identity: "contact not in new" compares model instances by pk, one by one (quadratic).
+    added = {id(contact) for contact in new}
     for _customer, contact, changed in items:
-        if contact not in new:
+        if id(contact) not in added:
             log.add(contact, added=False, fields=changed)
 
 
