@@ -140,3 +140,7 @@ def job_redirect(request, job: SpreadsheetJob, fallback: str):
         return HttpResponseRedirect(reverse("spreadsheet-job", kwargs={"pk": job.pk}))
     except NoReverseMatch:  # the jobs' pages are not installed
         return HttpResponseRedirect(fallback)
+
+
+def registered_exports() -> set[str]:
+    return set(_registry)

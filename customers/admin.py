@@ -1,9 +1,11 @@
 """The ledger's admin for quality managers, with spreadsheet import and export."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +13,9 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.signals import post_export
 
 from aftersales import spreadsheets
+from aftersales.exporting import job_redirect, registered_exports, start_export
 from aftersales.resource_export import csv_response, resource_headers, resource_rows, resource_sheet
-from aftersales.xlsx import xlsx_response
+from aftersales.xlsx import Sheet, xlsx_response
 
 from .models import Contact, Customer, CustomerTier, Delivery, Interaction, ProductModel
 from .resources import ContactResource, CustomerResource, DeliveryResource
@@ -41,12 +44,40 @@ class LedgerImportExportAdmin(ImportExportModelAdmin):
             **self.get_export_resource_kwargs(request, export_form=export_form)
         )
         fields = self.get_export_resource_fields_from_form(export_form)
+        if file_format.is_binary() and self.export_kind in registered_exports():
+            if queryset.count() > settings.EXPORT_INLINE_MAX_ROWS:
+                return self.start_export_job(request, type(resource), fields)
         filename = self.get_export_filename(request, queryset, file_format)
         post_export.send(sender=None, model=self.model)
         if file_format.is_binary():
             return xlsx_response(filename, [resource_sheet(resource, queryset, fields)])
         rows = resource_rows(resource, queryset, fields, native=False)
         return csv_response(filename, resource_headers(resource, fields), rows)
+
+    @property
+    def export_kind(self) -> str:
+        """Name of the background export of this model (see :mod:`aftersales.exporting`)."""
+        return f"{self.opts.app_label}.{self.opts.model_name}"
+
+    def start_export_job(self, request, resource_class, fields):
+        """Write an xlsx with too many rows for a request in the background, with the same filters."""
+        params = {
+            "query": request.GET.urlencode(),  # the changelist's filters; the export page's own are popped
+            "resource": self.get_export_resource_classes(request).index(resource_class),
+            "fields": fields or [],
+        }
+        job = start_export(user=request.user, kind=self.export_kind, params=params)
+        info = self.get_model_info()
+        return job_redirect(request, job, reverse(f"admin:{info[0]}_{info[1]}_changelist"))
+
+    def export_job_sheet(self, user, params) -> Sheet:
+        """Return the sheet of a background export, rows filtered and scoped as the user's changelist."""
+        request = RequestFactory().get("/", QueryDict(params.get("query", "")))
+        request.user = user
+        resource = self.get_export_resource_classes(request)[params.get("resource", 0)](
+            **self.get_export_resource_kwargs(request)
+        )
+        return resource_sheet(resource, self.get_export_queryset(request), params.get("fields") or None)
 
     #: Query parameters of the export page itself; the rest are the changelist's filters.
     export_params = ("format", "resource")
@@ -221,3 +252,12 @@ class InteractionAdmin(CustomerScopedAdmin):
     autocomplete_fields = ("customer", "contact", "handled_by")
     date_hierarchy = "occurred_at"
     readonly_fields = ("created_at",)
+
+
+def build_admin_export(model):
+    """Return the ``build`` of a background export of ``model`` through its admin's export."""
+
+    def build(user, params):
+        return [admin.site.get_model_admin(model).export_job_sheet(user, params)]
+
+    return build
