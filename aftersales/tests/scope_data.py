@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from aftersales import roles
+from aftersales.models import SpreadsheetJob, SpreadsheetProblem
 from aftersales.tests.factories import UserFactory
 from complaints.models import Attachment, CaseSummary, Complaint
 from complaints.tests.factories import ComplaintFactory, FollowUpFactory, ReturnRecordFactory, ServiceVisitFactory
@@ -220,6 +221,24 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         r.action.problem,
         r.action.planned_action,
     )
+    # An import of theirs that found a problem: its file, its problems and its report.
+    r.import_job = SpreadsheetJob(
+        direction=SpreadsheetJob.Direction.IMPORT,
+        kind="customers.customer",
+        created_by=salesperson,
+        status=SpreadsheetJob.Status.INVALID,
+        original_name=f"{prefix}-IMPORT.csv",
+        notes=[f"{prefix}-IMPORT-NOTE"],
+    )
+    r.import_job.file.save(
+        "ledger.csv", ContentFile(f"客户编码,客户名称\n{prefix}-IMPORT-ROW,x\n".encode()), save=False
+    )
+    r.import_job.report.save("report.xlsx", ContentFile(f"{prefix}-REPORT-BYTES".encode()), save=False)
+    r.import_job.save()
+    SpreadsheetProblem.objects.create(
+        job=r.import_job, row=2, column="客户名称", value=f"{prefix}-PROBLEM", message="x"
+    )
+    r.mark(f"{prefix}-IMPORT.csv", f"{prefix}-IMPORT-NOTE", f"{prefix}-IMPORT-ROW", f"{prefix}-PROBLEM")
     return r
 
 
