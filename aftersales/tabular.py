@@ -173,7 +173,7 @@ class _Header:
     unknown: list
 
 
-def _find_header(rows, spec: _Spec, where: str | None):
+def _find_header(rows, spec: _Spec):
     """Consume ``rows`` up to the header; return a _Header, or raise TableError saying what is missing."""
     best = None  # (number of required found, row number, found)
     seen = 0
@@ -209,9 +209,8 @@ def _find_header(rows, spec: _Spec, where: str | None):
             best = (score, number, row)
         if seen >= HEADER_SEARCH_ROWS:
             break
-    prefix = gettext("Sheet “%(sheet)s”: ") % {"sheet": where} if where else ""
     if best is None:
-        raise TableError(prefix + gettext("the file holds no data.") if prefix else gettext("The file holds no data."))
+        raise TableError(gettext("The file holds no data."))
     _score, number, row = best
     found = spec.match(row)
     missing = [key for key in spec.required if key not in found]
@@ -225,7 +224,7 @@ def _find_header(rows, spec: _Spec, where: str | None):
         "row": number,
         "found": _quoted(texts[:12]) + ("…" if len(texts) > 12 else ""),
     }
-    raise TableError(prefix + message, row=number)
+    raise TableError(message, row=number)
 
 
 # --- data rows -----------------------------------------------------------------------------------------
@@ -287,7 +286,7 @@ def _pick_sheet(sheets, spec: _Spec, sheet, *, visible):
     for name, factory in candidates:
         rows = iter(factory())
         try:
-            header = _find_header(rows, spec, None)
+            header = _find_header(rows, spec)
         except TableError as error:
             failures.append((name, error))
             if error.row is not None:
@@ -383,6 +382,11 @@ def _hidden_columns(archive: zipfile.ZipFile) -> dict[str, set[int]]:
     return result
 
 
+def _hidden_labels(header, hidden_indexes) -> list[str]:
+    labels_by_index = {index: header.labels[key] for key, index in header.columns.items()}
+    return [labels_by_index[index] for index in sorted(hidden_indexes) if index in labels_by_index]
+
+
 def _damaged(filename, kind):
     return TableError(
         gettext("“%(file)s” could not be read as %(kind)s: the file is damaged or in another format.")
@@ -390,7 +394,7 @@ def _damaged(filename, kind):
     )
 
 
-def _read_xlsx(fileobj, filename, spec, sheet, max_rows):
+def _read_xlsx(fileobj, filename, spec, sheet, max_rows, engine="openpyxl"):
     import openpyxl
 
     head = fileobj.read(8)
@@ -417,6 +421,10 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows):
             )
         hidden_columns = _hidden_columns(archive)
         fileobj.seek(0)
+        if engine == "calamine":
+            return _read_calamine(
+                fileobj, filename, spec, sheet, max_rows, format="xlsx", hidden_columns=hidden_columns
+            )
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except TableError:
         raise
@@ -436,8 +444,6 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows):
     except Exception as exc:
         workbook.close()
         raise _damaged(filename, gettext("an Excel workbook")) from exc
-    hidden = sorted(index for index in hidden_columns.get(name, ()) if index in header.columns.values())
-    labels_by_index = {index: header.labels[key] for key, index in header.columns.items()}
 
     def translate(exc, row):
         return TableError(
@@ -455,7 +461,7 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows):
         columns=header.columns,
         labels=header.labels,
         unknown=header.unknown,
-        hidden=[labels_by_index[index] for index in hidden],
+        hidden=_hidden_labels(header, hidden_columns.get(name, ())),
         rows=_data_rows(rows, header, max_rows, workbook.close, translate),
         _close=workbook.close,
     )
@@ -468,7 +474,7 @@ def _calamine_row(row):
     return tuple(None if value == "" else value for value in row)
 
 
-def _read_calamine(fileobj, filename, spec, sheet, max_rows, *, format="xls"):
+def _read_calamine(fileobj, filename, spec, sheet, max_rows, *, format="xls", hidden_columns=None):
     from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
@@ -517,13 +523,13 @@ def _read_calamine(fileobj, filename, spec, sheet, max_rows, *, format="xls"):
         columns=header.columns,
         labels=header.labels,
         unknown=header.unknown,
-        hidden=[],
+        hidden=_hidden_labels(header, (hidden_columns or {}).get(name, ())),
         rows=_data_rows(rows, header, max_rows, workbook.close, translate),
         _close=workbook.close,
     )
 
 
-def _read_xls(fileobj, filename, spec, sheet, max_rows):
+def _read_xls(fileobj, filename, spec, sheet, max_rows, engine=None):
     head = fileobj.read(8)
     fileobj.seek(0)
     if head.startswith(_ZIP_MAGIC):
@@ -634,7 +640,7 @@ def _sniff_order(text):
     return [guessed] + [d for d in _DELIMITERS if d != guessed]
 
 
-def _read_csv(fileobj, filename, spec, sheet, max_rows):
+def _read_csv(fileobj, filename, spec, sheet, max_rows, engine=None):
     data = fileobj.read()
     if isinstance(data, str):
         text, encoding = data, "utf-8"
@@ -652,7 +658,7 @@ def _read_csv(fileobj, filename, spec, sheet, max_rows):
     for delimiter in _sniff_order(text):
         rows = _csv_rows(text, delimiter, filename)
         try:
-            header = _find_header(rows, spec, None)
+            header = _find_header(rows, spec)
         except TableError as error:
             if first_error is None:
                 first_error = error
@@ -691,13 +697,20 @@ def read_table(
     *,
     sheet: str | None = None,
     max_rows: int | None = None,
+    xlsx_engine: str = "openpyxl",
 ) -> Table:
     """Open ``fileobj`` (chosen by the extension of ``filename``) and find its header row.
 
     ``spec`` maps each key to its header synonyms; ``required`` keys must all be in the
     header row. ``max_rows`` is checked as the rows are read: the row after the limit
     raises :class:`TableError`.
+
+    ``xlsx_engine="calamine"`` reads .xlsx with python-calamine instead of openpyxl's
+    read-only mode: several times faster, but the sheet is held in memory while it is
+    read (about 20 MB of Python objects for 50,000 rows of 6 columns).
     """
+    if xlsx_engine not in ("openpyxl", "calamine"):
+        raise ValueError(f"xlsx_engine must be 'openpyxl' or 'calamine', not {xlsx_engine!r}")
     extension = posixpath.splitext(filename.lower())[1]
     reader = _READERS.get(extension)
     if reader is None:
@@ -709,7 +722,7 @@ def read_table(
     if hasattr(fileobj, "seek"):
         fileobj.seek(0)
     try:
-        return reader(fileobj, filename, parsed_spec, sheet, max_rows)
+        return reader(fileobj, filename, parsed_spec, sheet, max_rows, xlsx_engine)
     except TableError:
         raise
     except Exception as exc:
