@@ -4,6 +4,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .importing import importers_for
+
 # Those who have complaint work waiting for them: handlers, approvers, and sales staff
 # who answer and close their customers' complaints.
 COMPLAINT_WORK_PERMS = (
@@ -24,7 +26,23 @@ def home(request):
         from complaints.selectors import my_work_counts
 
         context["work_counts"] = my_work_counts(user=user)
+    context["waiting_imports"] = _waiting_imports(user)
+    context["may_import"] = any(True for _ in importers_for(user))
     return render(request, "home.html", context)
+
+
+def _waiting_imports(user):
+    """The user's imports that wait on them: checked (to confirm) or with problems (to fix)."""
+    from .models import SpreadsheetJob
+
+    Status = SpreadsheetJob.Status
+    return list(
+        SpreadsheetJob.objects.filter(
+            created_by=user,
+            direction=SpreadsheetJob.Direction.IMPORT,
+            status__in=(Status.CHECKED, Status.QUEUED, Status.CHECKING, Status.WRITING),
+        ).order_by("-pk")[:10]
+    )
 
 
 @require_safe

@@ -387,3 +387,25 @@ def test_nothing_is_lost_when_the_broker_is_down(clerk, monkeypatch):
         assert importing.sweep()["check"] == 1
     job.refresh_from_db()
     assert job.status == SpreadsheetJob.Status.CHECKED
+
+
+def test_a_checked_import_waits_on_its_author_on_the_start_page(clerk, client_for, make_user, role_user):
+    job = job_of(upload(clerk, "customers.customer", xlsx([["客户编码", "客户名称"], ["KH0001", "甲"]])))
+    home = clerk.get("/").content.decode()
+    assert f"/spreadsheets/{job.pk}/" in home and "waiting-imports" in home
+    job_page = clerk.get(f"/spreadsheets/{job.pk}/").content.decode()
+    assert (
+        'data-testid="waiting-on"' in job_page
+        and str(role_user(roles.QUALITY_CLERK)) in job_page.split('data-testid="waiting-on"')[1][:300]
+    )
+    other = client_for(make_user(roles.QUALITY_CLERK, username="clerk_two"))
+    assert f"/spreadsheets/{job.pk}/" not in other.get("/").content.decode()
+    post(clerk, f"/spreadsheets/{job.pk}/confirm/")
+    assert f"/spreadsheets/{job.pk}/" not in clerk.get("/").content.decode()
+
+
+def test_the_ledger_offers_the_imports_to_who_may_run_them(clerk, client_for):
+    page = clerk.get("/customers/").content.decode()
+    assert "/spreadsheets/import/customers.customer/" in page
+    sales = client_for(roles.SALES).get("/customers/").content.decode()
+    assert "/spreadsheets/import/" not in sales
