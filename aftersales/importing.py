@@ -81,6 +81,19 @@ class Record:
         self.problems.append((key, self.raw.get(key) if value is None else value, str(message)))
 
 
+class RecordRefused(Exception):
+    """Raised by ``write_batch`` when a service refused to write one record (a ValidationError).
+
+    The write then rolls back: the record's row gets the error's messages as problems,
+    the rest of the file is still checked, and the import ends "invalid", nothing written.
+    """
+
+    def __init__(self, record: Record, error: ValidationError):
+        super().__init__(record.row)
+        self.record = record
+        self.error = error
+
+
 class Importer:
     """What one kind of import reads and how it writes; subclasses fill in the hooks."""
 
@@ -89,6 +102,8 @@ class Importer:
     permission: ClassVar[str]
     #: Keys whose values identify a record: the same values twice in one file is a problem.
     unique_in_file: ClassVar[tuple[str, ...]] = ()
+    #: The column a refused write's ValidationError is about, by its field name or code (see ``refused``).
+    error_columns: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *, user, job: SpreadsheetJob | None = None):
         self.user = user
@@ -116,6 +131,19 @@ class Importer:
     @classmethod
     def allowed(cls, user) -> bool:
         return user.is_active and user.has_perm(cls.permission)
+
+    def refused(self, record: Record, error: ValidationError) -> None:
+        """Put the messages of a write's ValidationError on the record's row, under their columns.
+
+        A field that is a column names itself; otherwise ``error_columns`` maps the field
+        or the error's code to a column, and anything else is about the whole row.
+        """
+        items = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+        for field, errors in items:
+            for item in errors:
+                key = field if field in self.by_key else self.error_columns.get(field or item.code or "", "")
+                for message in item.messages:
+                    record.problem(key, message)
 
     # -- shared ---------------------------------------------------------------------
     def spec(self) -> dict[str, list[str]]:
@@ -539,7 +567,17 @@ def _write_rows(job, importer) -> dict:
                 for key, value, message in record.problems
             )
             continue  # keep checking, to report every problem; nothing will be kept
-        importer.write_batch(batch, log)
+        try:
+            with transaction.atomic():  # a refused record leaves the connection usable for the check
+                importer.write_batch(batch, log)
+        except RecordRefused as refused:
+            importer.refused(refused.record, refused.error)
+            problem_rows += 1
+            problems.extend(
+                _problem(job, importer, refused.record.row, key, value, message)
+                for key, value, message in refused.record.problems
+            )
+            continue  # the rest is checked, not written; _Problems below rolls the whole write back
         for record in batch:
             counts[record.action] += 1
     if problems:
@@ -601,11 +639,13 @@ def template_workbook(importer: Importer) -> ContentFile:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.child import INVALID_TITLE_REGEX
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
-    sheet.title = str(importer.title)[:31]
+    # A sheet's name cannot hold / \ ? * : [ ] (a title such as "Corrective/preventive actions").
+    sheet.title = INVALID_TITLE_REGEX.sub(" ", str(importer.title))[:31]
     lists = book.create_sheet(_("Lists")[:31])
     notes = book.create_sheet(_("Notes")[:31])
     last_row = settings.IMPORT_MAX_ROWS + 1
@@ -685,6 +725,7 @@ __all__ = [
     "Column",
     "Importer",
     "Record",
+    "RecordRefused",
     "import_cancel",
     "import_confirm",
     "import_start",
