@@ -14,6 +14,8 @@ class QualityConfig(AppConfig):
 
         outbox.register("quality", emails.deliver)
 
+        from . import importers  # noqa: F401 — registers the CAPA import
+
         # The complaint page shows its quality sheet, or the button that raises one.
         register_panel("quality/_complaint_panel.html", order=10)
 
