@@ -59,7 +59,8 @@ class Column:
     width: int = 16
 
     def headers(self) -> list[str]:
-        return [self.key, *in_every_language(self.label), *self.synonyms]
+        # The first is the name the reader uses in its messages: the label in the user's language.
+        return [str(self.label), *in_every_language(self.label), *self.synonyms, self.key]
 
 
 class Record:
