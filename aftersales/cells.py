@@ -266,6 +266,8 @@ def phone(value) -> str:
     """One mainland China phone number: 13912345678, 025-84561234, 400-123-4567, with -801 for an extension."""
     if value is None:
         return ""
+    if isinstance(value, str) and _MOBILE.fullmatch(value):
+        return value  # the usual case, already clean
     if isinstance(value, bool):
         _refuse_phone(value)
     if isinstance(value, int | float):
@@ -338,6 +340,7 @@ _DATE_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_AMBIGUOUS = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}(?:\s.*)?")
 _MAX_SERIAL = 2958465  # 9999-12-31
@@ -384,7 +387,7 @@ def date(value, *, earliest: datetime.date, latest: datetime.date) -> datetime.d
         written = _nfkc(str(value)).strip()
         if not written:
             return None
-        match = _DATE_TEXT.fullmatch(written) or _DATE_COMPACT.fullmatch(written)
+        match = _ISO_DATE.fullmatch(written) or _DATE_TEXT.fullmatch(written) or _DATE_COMPACT.fullmatch(written)
         if match:
             result = _make_date(value, *match.groups())
         elif _SERIAL_TEXT.fullmatch(written):
@@ -508,19 +511,24 @@ class Choice:
     def __init__(self, choices):
         self.choices = list(choices)
         lookup = {}
+        exact = {}
         for value, _label in self.choices:
             lookup.setdefault(_choice_key(value), value)
+            exact.setdefault(str(value), value)
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 for value, label in self.choices:
                     lookup.setdefault(_choice_key(label), value)
+                    exact.setdefault(str(label), value)
+        exact.update(lookup)
         self._lookup = lookup
+        self._exact = exact  # also the codes and labels exactly as written, to skip normalising
 
     def __call__(self, value):
         if _is_empty(value):
             return ""
-        if isinstance(value, str) and value in self._lookup:
-            return self._lookup[value]
+        if isinstance(value, str) and value in self._exact:
+            return self._exact[value]
         found = self._lookup.get(_choice_key(value))
         if found is None:
             raise CellError(
