@@ -99,9 +99,13 @@ def _context(request, job):
     context = {"job": job, "Status": SpreadsheetJob.Status}
     if job.direction == SpreadsheetJob.Direction.IMPORT:
         try:
-            context["importer"] = importing.importer_for(job.kind)
+            importer = importing.importer_for(job.kind)
         except LookupError:
             context["importer"] = None
+        else:
+            # Not the class itself: a template calls a callable, and an importer cannot be
+            # built without its user, so the page would see an empty value.
+            context["importer"] = {"kind": importer.kind, "title": importer.title}
     return context
 
 
