@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -169,9 +170,7 @@ class Importer:
                 continue
             if record.data[key] not in ("", None):
                 record.present.add(key)
-        for column in self.columns:
-            if column.required and column.key not in record.raw:
-                record.problem(column.key, _("This column must be filled."), "")
+        # (The reader refuses a file without a required column, so each row has them all.)
         if self.unique_in_file and not record.problems:
             key = tuple(str(record.data.get(name, "")).casefold() for name in self.unique_in_file)
             if all(key):
@@ -187,6 +186,22 @@ class Importer:
         column = self.by_key.get(key)
         return str(column.label) if column else key
 
+    def cached_records(self, handle) -> Iterable[list[Record]]:
+        """The converted rows a passed check stored (see ``_check_rows``), batch by batch."""
+        import pickle
+
+        while True:
+            try:
+                batch = pickle.load(handle)  # noqa: S301 — written by run_check into private storage
+            except EOFError:
+                return
+            records = []
+            for row, raw, data, present in batch:
+                record = Record(row, raw)
+                record.data, record.present = data, present
+                records.append(record)
+            yield records
+
     def records(self, table) -> Iterable[list[Record]]:
         batch = []
         for row, raw in table.rows:
@@ -201,13 +216,23 @@ class Importer:
 
 
 class AuditLog:
-    """Admin-log entries for the records an import writes, saved in bulk."""
+    """Admin-log entries for the records an import writes, saved in bulk.
+
+    Each entry is a tuple, inserted with :func:`aftersales.bulk.insert_rows`: an import of
+    50,000 customers writes as many entries, and a model instance per entry would cost
+    more than the rows themselves.
+    """
+
+    FIELDS = ["action_time", "user_id", "content_type_id", "object_id", "object_repr", "action_flag", "change_message"]
 
     def __init__(self, *, actor, job: SpreadsheetJob | None):
         from django.contrib.admin.models import LogEntry
 
+        from .bulk import db_datetime
+
         self.model = LogEntry
-        self.actor = actor
+        self.actor_id = actor.pk
+        self.now = db_datetime(timezone.now())
         self.entries = []
         self.message = (
             {"message": f"import #{job.pk}: {job.original_name}"[:200]} if job is not None and job.pk else None
@@ -222,34 +247,41 @@ class AuditLog:
             change.append(self.message)
         return json.dumps(change, ensure_ascii=False)
 
-    def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
-        from django.contrib.admin.models import ADDITION, CHANGE
-
-        content_type_id = self.content_types.get(type(obj))
-        if content_type_id is None:
+    def content_type(self, model) -> int:
+        found = self.content_types.get(model)
+        if found is None:
             from django.contrib.contenttypes.models import ContentType
 
-            content_type_id = ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
-            self.content_types[type(obj)] = content_type_id
+            found = self.content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+        return found
+
+    def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
+        self.add_row(type(obj), obj.pk, str(obj), added=added, fields=fields)
+
+    def add_row(self, model, pk, text: str, *, added: bool, fields: Iterable[str] = ()) -> None:
+        """Log a record by its model, id and text (what ``str()`` of the record gives)."""
+        from django.contrib.admin.models import ADDITION, CHANGE
+
+        message = self.added_message if added else self._change_message([{"changed": {"fields": sorted(fields)}}])
         self.entries.append(
-            self.model(
-                user_id=self.actor.pk,
-                content_type_id=content_type_id,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                action_flag=ADDITION if added else CHANGE,
-                change_message=(
-                    self.added_message if added else self._change_message([{"changed": {"fields": sorted(fields)}}])
-                ),
+            (
+                self.now,
+                self.actor_id,
+                self.content_type(model),
+                str(pk),
+                text[:200],
+                ADDITION if added else CHANGE,
+                message,
             )
         )
         if len(self.entries) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self.entries:
-            self.model.objects.bulk_create(self.entries, batch_size=1000)
-            self.entries = []
+        from .bulk import insert_rows
+
+        insert_rows(self.model, self.FIELDS, self.entries)
+        self.entries = []
 
 
 # -- registry ------------------------------------------------------------------------
@@ -345,6 +377,7 @@ def import_cancel(*, user, job: SpreadsheetJob) -> SpreadsheetJob:
         job.status = Status.CANCELLED
         job.finished_at = job.updated_at = timezone.now()
         job.save(update_fields=["status", "finished_at", "updated_at"])
+        transaction.on_commit(lambda: _drop_checked_rows(job))
     return job
 
 
@@ -377,6 +410,9 @@ def _open_table(job: SpreadsheetJob, importer: Importer):
         importer.required(),
         sheet=job.sheet_name or None,
         max_rows=settings.IMPORT_MAX_ROWS,
+        # calamine parses xlsx about ten times faster than openpyxl; the whole sheet is held
+        # while it is read, which the size and row limits (checked on upload) keep small.
+        xlsx_engine="calamine",
     )
 
 
@@ -407,7 +443,11 @@ def run_check(job_id: int) -> None:
             SpreadsheetJob.objects.filter(pk=job.pk).update(
                 sheet_name=job.sheet_name, header_row=job.header_row, notes=job.notes
             )
-            counts, problems, problem_rows, rows = _check_rows(job, importer, table)
+            with tempfile.TemporaryFile() as cache:
+                counts, problems, problem_rows, rows = _check_rows(job, importer, table, cache)
+                if not problems and rows:
+                    cache.seek(0)
+                    _keep_checked_rows(job, cache)
         except TableError as error:
             _finish_invalid(
                 job, [SpreadsheetProblem(job=job, row=error.row, column=error.column or "", message=error.message)], 1
@@ -439,12 +479,34 @@ def run_check(job_id: int) -> None:
             )
 
 
-def _check_rows(job, importer, table):
+def _keep_checked_rows(job, cache) -> None:
+    """Store the converted rows of a passed check, so the write need not read the file again."""
+    from .storage import private_storage
+
+    name = private_storage().save(f"spreadsheets/checked/{job.pk}.pickle", File(cache))
+    job.params["checked_rows"] = name
+    SpreadsheetJob.objects.filter(pk=job.pk).update(params=job.params)
+
+
+def _drop_checked_rows(job) -> None:
+    from .storage import private_storage
+
+    name = job.params.get("checked_rows")
+    if name:
+        private_storage().delete(name)
+
+
+def _check_rows(job, importer, table, cache):
+    """Check every row; while none has a problem, keep the converted rows in ``cache`` for the write."""
+    import pickle
+
     importer.setup()
     counts = {"create": 0, "update": 0, "unchanged": 0}
     problems, problem_rows, rows = [], 0, 0
     for batch in importer.records(table):
         clean = [record for record in batch if not record.problems]
+        if not problems and len(clean) == len(batch):
+            pickle.dump([(r.row, r.raw, r.data, r.present) for r in batch], cache, protocol=pickle.HIGHEST_PROTOCOL)
         if clean:
             importer.check_batch(clean)
         for record in batch:
@@ -469,6 +531,8 @@ def _check_rows(job, importer, table):
 
 
 def _problem(job, importer, row, key, value, message) -> SpreadsheetProblem:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number cell shows 2584561234, not 2584561234.0
     text = "" if value is None else str(value)
     return SpreadsheetProblem(job=job, row=row, column=importer.label(key)[:100], value=text[:200], message=message)
 
@@ -546,15 +610,34 @@ def run_write(job_id: int) -> None:
             raise
         finally:
             job.file.close()
+            if not SpreadsheetJob.objects.filter(pk=job_id, status=Status.WRITING).exists():
+                _drop_checked_rows(job)  # kept only while a rerun of the write may need them
 
 
 def _write_rows(job, importer) -> dict:
-    table = _open_table(job, importer)
+    from .storage import private_storage
+
+    cached = job.params.get("checked_rows")
+    storage = private_storage()
+    if cached and storage.exists(cached):
+        handle = storage.open(cached, "rb")
+        batches = importer.cached_records(handle)
+    else:  # a check from before the rows were kept: read the file again
+        handle = None
+        batches = importer.records(_open_table(job, importer))
+    try:
+        return _write_batches(job, importer, batches)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _write_batches(job, importer, batches) -> dict:
     importer.setup()
     log = AuditLog(actor=job.created_by, job=job)
     counts = {"create": 0, "update": 0, "unchanged": 0}
     problems, problem_rows, rows = [], 0, 0
-    for batch in importer.records(table):
+    for batch in batches:
         clean = [record for record in batch if not record.problems]
         if clean:
             importer.check_batch(clean)

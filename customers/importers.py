@@ -288,9 +288,10 @@ class CustomerImporter(Importer):
                 if not self.may_add:
                     record.problem("code", _("You may not add customers."))
                     continue
-                record.instance = Customer(code=data["code"], **values)
+                # Written as a plain row (services.customers_import): no model instance per row.
+                values["code"] = data["code"]
+                record.extra["values"] = values
                 record.action = "create"
-                record.extra["changed"] = list(values)
             else:
                 if not (self.may_change and can_edit(self.user, customer)):
                     record.problem(
@@ -316,6 +317,9 @@ class CustomerImporter(Importer):
             record.problem("contact", _("Name the contact whose phone this is."), "")
             return
         contact = next((c for c in existing if c.name == name), None)
+        if record.action == "create":
+            record.extra["new_contact"] = (name, phone)
+            return
         if contact is None:
             record.extra["contact"] = Contact(name=name, phone=phone, is_primary=True)
             record.extra["contact_changed"] = ["name", "phone", "is_primary"]

@@ -111,20 +111,82 @@ def _bulk_update(model, objects, fields, **kwargs) -> None:
         model.objects.bulk_update(objects, sorted(fields), batch_size=1000, **kwargs)
 
 
+CUSTOMER_COLUMNS = [
+    "code",
+    "name",
+    "tier",
+    "industry",
+    "region",
+    "address",
+    "salesperson",
+    "relationship",
+    "notes",
+    "is_active",
+    "created_at",
+    "updated_at",
+]
+CONTACT_COLUMNS = ["customer", "name", "phone", "email", "gender", "role", "is_primary"]
+
+
 def customers_import(*, actor, records, log, now) -> None:
-    """Write a checked batch of customer rows and the primary contacts they name."""
-    new = [record.instance for record in records if record.action == "create"]
-    Customer.objects.bulk_create(new, batch_size=1000)
+    """Write a checked batch of customer rows and the primary contacts they name.
+
+    New customers and their contacts go in as plain rows (``aftersales.bulk``), then their
+    ids are read back by code; changed customers are saved with ``bulk_update``.
+    """
+    from aftersales.bulk import db_datetime, insert_rows
+
+    new = [record for record in records if record.action == "create"]
+    if new:
+        stamp = db_datetime(now)
+        default = {name: Customer._meta.get_field(name).get_default() for name in ("relationship", "is_active")}
+        default_tier = Customer._meta.get_field("tier").get_default()
+        rows = []
+        for record in new:
+            values = record.extra["values"]
+            rows.append(
+                (
+                    values["code"],
+                    values["name"],
+                    values.get("tier_id") or default_tier,
+                    values.get("industry", ""),
+                    values.get("region", ""),
+                    values.get("address", ""),
+                    values.get("salesperson_id"),
+                    values.get("relationship") or default["relationship"],
+                    values.get("notes", ""),
+                    values.get("is_active", default["is_active"]),
+                    stamp,
+                    stamp,
+                )
+            )
+        insert_rows(Customer, CUSTOMER_COLUMNS, rows)
+        ids = dict(
+            Customer.objects.filter(code__in=[record.extra["values"]["code"] for record in new]).values_list(
+                "code", "id"
+            )
+        )
+        contacts = []
+        for record in new:
+            values = record.extra["values"]
+            record.extra["pk"] = pk = ids[values["code"]]
+            log.add_row(Customer, pk, f"{values['name']} ({values['code']})", added=True)
+            if "new_contact" in record.extra:
+                name, phone = record.extra["new_contact"]
+                contacts.append((pk, name, phone, "", "", "", True))
+        insert_rows(Contact, CONTACT_COLUMNS, contacts)
+        if contacts:
+            for pk, name, phone in Contact.objects.filter(customer_id__in=[row[0] for row in contacts]).values_list(
+                "pk", "name", "phone"
+            ):
+                log.add_row(Contact, pk, f"{name} {phone}".strip(), added=True)
     changed = [record for record in records if record.action == "update" and record.extra["changed"]]
     fields = {name for record in changed for name in record.extra["changed"]}
     for record in changed:
         record.instance.updated_at = now
     _bulk_update(Customer, [record.instance for record in changed], fields | {"updated_at"})
-    for record in records:
-        if record.action == "create":
-            log.add(record.instance, added=True)
-        elif record.extra["changed"]:
-            log.add(record.instance, added=False, fields=record.extra["changed"])
+    for record in changed:
+        log.add(record.instance, added=False, fields=record.extra["changed"])
     _write_contacts(
         [
             (record.instance, record.extra["contact"], record.extra["contact_changed"])
