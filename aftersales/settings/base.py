@@ -183,7 +183,7 @@ IMPORT_EXPORT_FORMATS = [
 ]
 # Limits checked before an import file is parsed (aftersales/import_limits.py): its size,
 # what an xlsx archive unpacks to, and the rows of a sheet or csv file.
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=16 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # A complaint or ledger export of more rows than this is written by a worker, not in the request.
