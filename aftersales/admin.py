@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import outbox, workcalendar
-from .models import CalendarDay, Notification, NumberSequence, User
+from .models import CalendarDay, Notification, NumberSequence, SpreadsheetJob, User
 
 WORK_FIELDS = ("department", "phone", "is_department_head")
 
@@ -183,3 +183,41 @@ class NotificationAdmin(admin.ModelAdmin):
                 % {"count": dead},
             )
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(SpreadsheetJob)
+class SpreadsheetJobAdmin(admin.ModelAdmin):
+    """The record of every import and background export: who ran it, on what file, with what result.
+
+    Read only: a job changes only through its own pages and tasks (aftersales.importing).
+    """
+
+    list_display = (
+        "id",
+        "direction",
+        "kind",
+        "created_by",
+        "original_name",
+        "status",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "problem_count",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("direction", "status", "kind")
+    search_fields = ("original_name", "created_by__username", "created_by__last_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("created_by",)
+    exclude = ("file", "report", "params")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -409,3 +409,12 @@ def test_the_ledger_offers_the_imports_to_who_may_run_them(clerk, client_for):
     assert "/spreadsheets/import/customers.customer/" in page
     sales = client_for(roles.SALES).get("/customers/").content.decode()
     assert "/spreadsheets/import/" not in sales
+
+
+def test_the_admin_keeps_a_read_only_record_of_every_import(clerk, client_for, make_user):
+    job = job_of(upload(clerk, "customers.customer", xlsx([["客户编码", "客户名称"], ["KH0001", "甲"]])))
+    admin = client_for(make_user(username="root", is_staff=True, is_superuser=True))
+    page = admin.get("/admin/aftersales/spreadsheetjob/").content.decode()
+    assert "台账.xlsx" in page and f"/admin/aftersales/spreadsheetjob/{job.pk}/change/" in page
+    assert admin.get("/admin/aftersales/spreadsheetjob/add/").status_code == 403
+    assert admin.post(f"/admin/aftersales/spreadsheetjob/{job.pk}/delete/").status_code == 403
