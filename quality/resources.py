@@ -1,14 +1,12 @@
-"""Spreadsheet import and export of corrective and preventive actions.
+"""Spreadsheet export of corrective and preventive actions.
 
-An import only adds actions: each row is opened through ``capa_create``, so it is
-numbered, checked and recorded as the action page would do, and one bad row leaves the
-whole file unwritten. The export carries the progress columns too (stage, completion,
-verification); they are read back as nothing, and a row that names a number is refused,
-so a re-imported export never doubles its actions.
+The import is a background job (``quality.importers.CapaImporter``): it adds actions
+only, through ``capa_create``. The export carries the progress columns too (stage,
+completion, verification), which that import ignores, and its number column, which
+the import refuses, so a re-imported export never doubles its actions.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
@@ -22,27 +20,13 @@ from aftersales.spreadsheets import (
     TextWidget,
 )
 
-from . import services
 from .models import CapaAction, CapaSource, QualitySheet
-
-# The model field that each code of capa_create's ValidationErrors is about.
-FIELD_BY_CODE = {"due_date": "due_date", "notice": "notice_unit", "sheet": "sheet"}
 
 
 def column(name, widget=None, **kwargs) -> Field:
     """Return a resource field headed by the model field's translated name."""
     label = CapaAction._meta.get_field(name).verbose_name
     return Field(attribute=name, column_name=label, widget=widget or TextWidget(), **kwargs)
-
-
-class ActiveUserWidget(LookupWidget):
-    """A user named by user name; a departed user cannot own a new action."""
-
-    def __init__(self):
-        super().__init__(get_user_model(), "username")
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return self.model.objects.filter(is_active=True)
 
 
 class LocalTimeWidget(TextWidget):
@@ -69,7 +53,7 @@ class CapaActionResource(SpreadsheetResource):
     owner = Field(
         attribute="owner",
         column_name=CapaAction._meta.get_field("owner").verbose_name,
-        widget=ActiveUserWidget(),
+        widget=LookupWidget(get_user_model(), "username"),
     )
     department = column("department")
     due_date = column("due_date", DateWidget())
@@ -77,7 +61,7 @@ class CapaActionResource(SpreadsheetResource):
     notice_unit = column("notice_unit")
     notice_findings = column("notice_findings")
     reply_deadline = column("reply_deadline", DateWidget())
-    # What happened since: exported for reading, never imported.
+    # What happened since: exported for reading.
     state = column("state", ChoicesWidget(CapaAction.State.choices), readonly=True)
     completed_at = column("completed_at", LocalTimeWidget(), readonly=True)
     completion_note = column("completion_note", readonly=True)
@@ -87,10 +71,6 @@ class CapaActionResource(SpreadsheetResource):
     verification_note = column("verification_note", readonly=True)
     times_reopened = column("times_reopened", IntegerWidget(), readonly=True)
     reply_received_at = column("reply_received_at", DateWidget(), readonly=True)
-
-    required_columns = ("problem", "planned_action", "owner", "department", "due_date")
-    # Numbered, stamped and staged by capa_create.
-    derived_fields = ("number", "state", "created_by")
 
     class Meta:
         model = CapaAction
@@ -124,38 +104,9 @@ class CapaActionResource(SpreadsheetResource):
     def get_queryset(self):
         return CapaAction.objects.select_related("sheet", "owner", "verified_by")
 
-    def get_instance(self, instance_loader, row):
-        return None  # every row is a new action
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        number = self.cell_text("number", row)
-        if number:
-            raise ValidationError(
-                {
-                    "number": _(
-                        "An import only adds new actions and numbers them itself; leave the number of %(number)s "
-                        "empty or change that action on its page."
-                    )
-                    % {"number": number}
-                }
-            )
-
-    def import_instance(self, instance, row, **kwargs):
-        try:
-            super().import_instance(instance, row, **kwargs)
-        finally:
-            if instance.sheet_id is not None:
-                instance.source = CapaSource.QUALITY_SHEET  # as capa_create does for an action of a sheet
-
-    def save_record(self, instance, is_create):
-        try:
-            return services.capa_create(actor=self.actor, **self.record_data(instance))
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise
-            field = FIELD_BY_CODE.get(error.error_list[0].code, NON_FIELD_ERRORS)
-            raise ValidationError({field: error.messages}) from None
+    def import_data(self, *args, **kwargs):
+        # Only capa_create opens an action (number, history, e-mail): see quality.importers.
+        raise NotImplementedError("Corrective/preventive actions are imported by quality.importers.CapaImporter.")
 
     def dehydrate_verified_by(self, action):
         return str(action.verified_by) if action.verified_by_id else ""
