@@ -11,9 +11,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -295,7 +292,8 @@ class CapaActionAdmin(ServiceActionsMixin, LedgerImportExportAdmin):
     """Actions and rectification notices, with spreadsheet import (new actions) and export."""
 
     resource_classes = [CapaActionResource]  # the export's columns
-    #: The background import (quality.importers.CapaImporter) that the import button opens.
+    #: The background import (quality.importers.CapaImporter) that the import button opens;
+    #: LedgerImportExportAdmin.import_action redirects there, with the import permission checked.
     import_kind = "quality.capaaction"
     service_keyword = "action"
     action_order = ("due_date", "pk")
@@ -361,15 +359,6 @@ class CapaActionAdmin(ServiceActionsMixin, LedgerImportExportAdmin):
 
     def has_verify_permission(self, request):
         return request.user.has_perm("quality.verify_capaaction")
-
-    def import_action(self, request, *args, **kwargs):
-        """Open the background import: every row checked first, then all written through capa_create or none."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        return HttpResponseRedirect(reverse("spreadsheet-import", args=[self.import_kind]))
-
-    def process_import(self, request, *args, **kwargs):
-        return self.import_action(request)
 
     @admin.display(description=gettext_lazy("due date"), ordering="due_date")
     def due_badge(self, action):
