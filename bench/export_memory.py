@@ -124,7 +124,10 @@ def main():
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        setup()
+        # No migrate here (the parent ran it): its peak would hide the export's.
+        import django
+
+        django.setup()
         print(json.dumps(export_once(args.child, trace=args.tracemalloc)))
         return
     sys.exit(0 if print_table(measure_export_memory(args.sizes, trace=args.tracemalloc)) else 1)
