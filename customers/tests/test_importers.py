@@ -418,3 +418,43 @@ def test_the_admin_keeps_a_read_only_record_of_every_import(clerk, client_for, m
     assert "台账.xlsx" in page and f"/admin/aftersales/spreadsheetjob/{job.pk}/change/" in page
     assert admin.get("/admin/aftersales/spreadsheetjob/add/").status_code == 403
     assert admin.post(f"/admin/aftersales/spreadsheetjob/{job.pk}/delete/").status_code == 403
+
+
+# Files saved by LibreOffice Calc (its own xlsx writer and the old .xls format).
+
+
+@pytest.mark.parametrize("name", ["lo_title_row.xlsx", "lo_title_row.xls"])
+def test_libreoffice_files_with_a_merged_title_row_import(clerk, name):
+    job = checked(clerk, name)
+    assert job.status == SpreadsheetJob.Status.CHECKED, problems_of(job)
+    assert (job.header_row, job.created_count) == (3, 3)
+    confirm(clerk, job)
+    customer = Customer.objects.get(code="KH0003")
+    assert customer.name == "天津滨海制造有限公司"
+    assert customer.contacts.get().phone == "022-23456789-801"
+
+
+def test_libreoffice_hidden_columns_are_named(clerk):
+    job = checked(clerk, "lo_hidden_columns.xlsx")
+    assert any("电话" in note for note in job.notes), job.notes
+
+
+def test_libreoffice_dates_read_as_the_import_reads_them():
+    import datetime
+
+    from aftersales import cells
+    from aftersales.tabular import read_table
+
+    spec = {"code": ["客户编码"], "since": ["首次合作日期"]}
+    with (FIXTURES / "lo_dates.xlsx").open("rb") as handle:
+        table = read_table(handle, "lo_dates.xlsx", spec, ["code"], xlsx_engine="calamine")
+        converted, refused = [], []
+        for number, row in table.rows:
+            try:
+                converted.append(
+                    cells.date(row["since"], earliest=datetime.date(1990, 1, 1), latest=datetime.date(2030, 1, 1))
+                )
+            except cells.CellError:
+                refused.append(number)
+    assert converted == [datetime.date(2026, 3, 5)] * 8
+    assert refused == [10, 11]
