@@ -7,6 +7,10 @@ tens of thousands of rows. Here the caller gives values already in their stored 
 STDIN`` on PostgreSQL (the rows written as csv text: a few microseconds a row), or
 ``executemany`` elsewhere (SQLite, in process). Nothing is validated here: the importer has checked each
 row before, and the database's constraints still hold.
+
+django-postgres-copy was weighed: it maps a csv file's columns onto a model through a
+temporary table, on PostgreSQL only. Here the rows are values already checked in memory,
+and the embedded SQLite of ``make run`` must take them too, so a dozen lines do it.
 """
 
 from django.db import connection
