@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from aftersales import roles
 from aftersales.models import SpreadsheetJob
+from aftersales.tests.pages import source_language  # noqa: F401
 from customers.tests.factories import CustomerFactory
 
 from .factories import ComplaintFactory
@@ -97,9 +98,11 @@ def test_a_broker_that_is_down_leaves_the_job_queued(
     assert SpreadsheetJob.objects.get().status == SpreadsheetJob.Status.QUEUED
 
 
+@pytest.mark.usefixtures("source_language")
 def test_a_failing_export_records_a_message_without_a_traceback(
     two_salespeople, private_media, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Started in English, the job writes its message in English (the language is kept in its params).
     from aftersales import exporting
 
     sales1, _mine = two_salespeople[0]
