@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from complaints import services, sla
 from complaints.models import Complaint, ComplaintEvent, Severity
@@ -184,7 +185,10 @@ def test_first_response_stops_the_response_alerts_only(complaint, sweep, people)
 def test_promised_timetable_does_not_hold_back_the_resolution_breach(complaint, sweep, people):
     services.complaint_respond(actor=people.engineer, complaint=complaint, reply="已受理")
     services.complaint_promise_timetable(
-        actor=people.engineer, complaint=complaint, timetable="返厂维修两周", promised_date=datetime.date(2026, 12, 1)
+        actor=people.engineer,
+        complaint=complaint,
+        timetable="返厂维修两周",
+        promised_date=timezone.localdate() + datetime.timedelta(days=14),
     )
     assert sweep(RECEIVED + 48 * H + M) == counts(resolution_breached=1)
 
