@@ -138,6 +138,10 @@ class NumberSequenceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=gettext_lazy("what"))
+    def kind_title(self, job):
+        return job.kind_title
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
@@ -195,7 +199,7 @@ class SpreadsheetJobAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "direction",
-        "kind",
+        "kind_title",
         "created_by",
         "original_name",
         "status",

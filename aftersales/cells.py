@@ -152,7 +152,9 @@ def code(value, *, max_length=None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise CellError(gettext("“%(value)s” is not a code; type the code itself.") % {"value": _show(value)})
+        raise CellError(
+            gettext("“%(value)s” is a yes/no value, not a code; type the code itself.") % {"value": _show(value)}
+        )
     if isinstance(value, int):
         result = str(value)
     elif isinstance(value, float):

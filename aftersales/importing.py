@@ -731,7 +731,7 @@ def template_workbook(importer: Importer) -> ContentFile:
     # A sheet's name cannot hold / \ ? * : [ ] (a title such as "Corrective/preventive actions").
     sheet.title = INVALID_TITLE_REGEX.sub(" ", str(importer.title))[:31]
     lists = book.create_sheet(_("Lists")[:31])
-    notes = book.create_sheet(_("Notes")[:31])
+    notes = book.create_sheet(_("How to fill in")[:31])
     last_row = settings.IMPORT_MAX_ROWS + 1
     bold = Font(bold=True)
     list_column = 0

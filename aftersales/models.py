@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import roles
 from .storage import private_storage
@@ -197,7 +198,7 @@ class SpreadsheetJob(models.Model):
     #: States in which a worker still has something to do.
     RUNNING = (Status.QUEUED, Status.CHECKING, Status.WRITING)
 
-    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    direction = models.CharField(pgettext_lazy("spreadsheet job", "direction"), max_length=6, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=60)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
@@ -249,6 +250,18 @@ class SpreadsheetJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def kind_title(self) -> str:
+        """What was imported or exported, as the import's or export's title ("Customers")."""
+        from . import exporting, importing
+
+        try:
+            if self.direction == self.Direction.IMPORT:
+                return str(importing.importer_for(self.kind).title)
+            return str(exporting.get_export(self.kind).title)
+        except (LookupError, KeyError):
+            return self.kind
 
 
 class SpreadsheetProblem(models.Model):

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from . import importing
@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.csv,.txt"}),
     )
     sheet = forms.CharField(
-        label=gettext_lazy("Sheet"),
+        label=pgettext_lazy("worksheet", "Sheet"),
         required=False,
         max_length=100,
         help_text=gettext_lazy("Leave empty to read the first sheet that has the columns."),
