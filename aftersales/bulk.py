@@ -13,6 +13,8 @@ temporary table, on PostgreSQL only. Here the rows are values already checked in
 and the embedded SQLite of ``make run`` must take them too, so a dozen lines do it.
 """
 
+import functools
+
 from django.db import connection
 
 
@@ -35,16 +37,25 @@ def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso(value) -> str:
+    return value.isoformat()  # a batch repeats the same timestamp and a few dates
+
+
+_FORMAT = {str: _quoted, type(None): lambda value: "", bool: lambda value: "t" if value else "f", int: str}
+
+
 def _csv_value(value) -> str:
     """One value in COPY's csv form: NULL unquoted and empty, text always quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    if isinstance(value, bool):
-        return "t" if value else "f"
+    format_value = _FORMAT.get(type(value))
+    if format_value is not None:
+        return format_value(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return _iso(value)
     return str(value)
 
 

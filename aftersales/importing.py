@@ -15,6 +15,8 @@ from its app's ``AppConfig.ready``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import tempfile
@@ -258,11 +260,24 @@ class AuditLog:
     def add(self, obj, *, added: bool, fields: Iterable[str] = ()) -> None:
         self.add_row(type(obj), obj.pk, str(obj), added=added, fields=fields)
 
-    def add_row(self, model, pk, text: str, *, added: bool, fields: Iterable[str] = ()) -> None:
-        """Log a record by its model, id and text (what ``str()`` of the record gives)."""
+    def add_row(
+        self, model, pk, text: str, *, added: bool, fields: Iterable[str] = (), with_related: tuple = ()
+    ) -> None:
+        """Log a record by its model, id and text (what ``str()`` of the record gives).
+
+        ``with_related`` names records added with it, as (verbose name, text) pairs: the
+        admin's history shows "Added contact “张伟 13912345678”." on the record, as it does
+        for an inline added on the record's admin page.
+        """
         from django.contrib.admin.models import ADDITION, CHANGE
 
-        message = self.added_message if added else self._change_message([{"changed": {"fields": sorted(fields)}}])
+        if added and with_related:
+            related = [{"added": {"name": str(name), "object": str(obj)}} for name, obj in with_related]
+            message = self._change_message([{"added": {}}, *related])
+        elif added:
+            message = self.added_message
+        else:
+            message = self._change_message([{"changed": {"fields": sorted(fields)}}])
         self.entries.append(
             (
                 self.now,
@@ -444,7 +459,8 @@ def run_check(job_id: int) -> None:
                 sheet_name=job.sheet_name, header_row=job.header_row, notes=job.notes
             )
             with tempfile.TemporaryFile() as cache:
-                counts, problems, problem_rows, rows = _check_rows(job, importer, table, cache)
+                with _no_cyclic_gc():
+                    counts, problems, problem_rows, rows = _check_rows(job, importer, table, cache)
                 if not problems and rows:
                     cache.seek(0)
                     _keep_checked_rows(job, cache)
@@ -477,6 +493,24 @@ def run_check(job_id: int) -> None:
             _finish_invalid(
                 job, [SpreadsheetProblem(job=job, message=_("The file has a header but no rows to import."))], 0
             )
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector during one pass over a file.
+
+    A pass keeps tens of thousands of rows alive; each full collection walks them all, so
+    the collector's cost grows faster than the file (a 50,000-row check took six times
+    the 10,000-row one). Reference counting still frees what the pass drops, and the
+    collector runs again at the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _keep_checked_rows(job, cache) -> None:
@@ -626,7 +660,8 @@ def _write_rows(job, importer) -> dict:
         handle = None
         batches = importer.records(_open_table(job, importer))
     try:
-        return _write_batches(job, importer, batches)
+        with _no_cyclic_gc():
+            return _write_batches(job, importer, batches)
     finally:
         if handle is not None:
             handle.close()

@@ -167,19 +167,18 @@ def customers_import(*, actor, records, log, now) -> None:
             )
         )
         contacts = []
+        contact_name = Contact._meta.verbose_name
         for record in new:
             values = record.extra["values"]
             record.extra["pk"] = pk = ids[values["code"]]
-            log.add_row(Customer, pk, f"{values['name']} ({values['code']})", added=True)
+            related = ()
             if "new_contact" in record.extra:
                 name, phone = record.extra["new_contact"]
                 contacts.append((pk, name, phone, "", "", "", True))
+                related = ((contact_name, f"{name} {phone}".strip()),)
+            # One entry per new customer, naming the contact added with it (as an inline would).
+            log.add_row(Customer, pk, f"{values['name']} ({values['code']})", added=True, with_related=related)
         insert_rows(Contact, CONTACT_COLUMNS, contacts)
-        if contacts:
-            for pk, name, phone in Contact.objects.filter(customer_id__in=[row[0] for row in contacts]).values_list(
-                "pk", "name", "phone"
-            ):
-                log.add_row(Contact, pk, f"{name} {phone}".strip(), added=True)
     changed = [record for record in records if record.action == "update" and record.extra["changed"]]
     fields = {name for record in changed for name in record.extra["changed"]}
     for record in changed:
