@@ -7,7 +7,7 @@ under the office's Chinese headers (客户编码, 客户名称, 等级, 行业, 
 ``import_start`` (size and row limits, the file stored, the check queued to an in-memory
 broker that nobody reads), ``run_check`` called once by the bench, then ``import_confirm``
 and ``run_write``. Each run starts from empty customer, contact and admin-log tables, so
-every row creates a customer, its primary contact and two admin-log entries.
+every row creates a customer, its primary contact and one admin-log entry naming both.
 
 The same values are then loaded with PostgreSQL ``COPY`` (customers with ids taken from
 their sequence, then one contact each) inside a transaction that is rolled back: the floor
@@ -391,7 +391,7 @@ def main():
         "\ncpu s: this process's CPU time in the three phases (PostgreSQL's own is not in it). "
         "queries u/c/w: statements sent in upload, check and write; per batch: check and write "
         "statements per 2,000-row batch. COPY covers the customers and one contact each, not the "
-        "2 admin-log entries per row the import also writes."
+        "admin-log entry per row the import also writes."
     )
     if profile_text:
         print("\nProfile of the largest xlsx run (pyinstrument):\n")
