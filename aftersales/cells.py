@@ -510,8 +510,9 @@ class Choice:
     labels in the active language for messages and help text.
     """
 
-    def __init__(self, choices):
+    def __init__(self, choices, *, show_codes: bool = False):
         self.choices = list(choices)
+        self.show_codes = show_codes  # name the codes in messages: what a template's drop-down offers
         lookup = {}
         exact = {}
         for value, _label in self.choices:
@@ -540,6 +541,10 @@ class Choice:
         return found
 
     def allowed_text(self) -> str:
+        if self.show_codes:
+            return gettext(", ").join(
+                gettext("“%(code)s” (%(label)s)") % {"code": value, "label": label} for value, label in self.choices
+            )
         return gettext(", ").join(f"“{label}”" for _value, label in self.choices)
 
 

@@ -812,6 +812,32 @@ def template_workbook(importer: Importer) -> ContentFile:
     return ContentFile(handle.getvalue())
 
 
+def purge_files() -> int:
+    """Delete the stored files of jobs finished more than SPREADSHEET_FILES_KEEP_DAYS ago.
+
+    The uploads and reports hold customer data; the job itself (who, file name, counts,
+    problems) stays as the record of the import. Returns the number of jobs purged.
+    """
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(days=settings.SPREADSHEET_FILES_KEEP_DAYS)
+    finished = (Status.DONE, Status.INVALID, Status.FAILED, Status.CANCELLED)
+    purged = 0
+    jobs = (
+        SpreadsheetJob.objects.filter(status__in=finished, finished_at__lt=cutoff)
+        .exclude(file="", report="")
+        .only("pk", "file", "report", "params")
+    )
+    for job in jobs.iterator(chunk_size=200):
+        for stored in (job.file, job.report):
+            if stored:
+                stored.delete(save=False)
+        _drop_checked_rows(job)
+        SpreadsheetJob.objects.filter(pk=job.pk).update(file="", report="")
+        purged += 1
+    return purged
+
+
 def sweep() -> dict:
     """Queue again the jobs a lost broker message or a dead worker left behind."""
     from datetime import timedelta

@@ -57,3 +57,11 @@ def sweep_spreadsheet_jobs():
 def run_export(job_id):
     """Write the file of one background export job."""
     exporting.run_export(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_spreadsheet_files():
+    """Delete the uploaded files and reports of spreadsheet jobs past their keeping time."""
+    from . import importing
+
+    return importing.purge_files()

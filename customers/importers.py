@@ -87,7 +87,7 @@ class CustomerImporter(Importer):
 
     def get_columns(self):
         tiers = list(CustomerTier.objects.order_by("code").values_list("code", "name"))
-        self.tier_choice = cells.Choice(tiers)
+        self.tier_choice = cells.Choice(tiers, show_codes=True)
         return [
             Column(
                 "code",

@@ -190,6 +190,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 # A queued import whose task has not started after this many seconds is queued again.
 SPREADSHEET_REQUEUE_AFTER = env.int("SPREADSHEET_REQUEUE_AFTER", default=120)
+# Uploaded files and reports of finished spreadsheet jobs are deleted after this many days
+# (they hold customer data); the job, its counts and problems stay as the record.
+SPREADSHEET_FILES_KEEP_DAYS = env.int("SPREADSHEET_FILES_KEEP_DAYS", default=90)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # A mail server that hangs fails the attempt after this many seconds; the outbox retries.
@@ -254,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.tasks.sweep_spreadsheet_jobs",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "spreadsheets-purge-files": {
+        "task": "aftersales.tasks.purge_spreadsheet_files",
+        "schedule": crontab(hour=3, minute=15),
     },
     "outbox-sweep": {
         "task": "aftersales.tasks.sweep_outbox",

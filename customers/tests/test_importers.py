@@ -458,3 +458,31 @@ def test_libreoffice_dates_read_as_the_import_reads_them():
                 refused.append(number)
     assert converted == [datetime.date(2026, 3, 5)] * 8
     assert refused == [10, 11]
+
+
+def test_files_of_old_finished_jobs_are_purged_and_the_record_kept(clerk):
+    import datetime
+
+    from django.utils import timezone
+
+    from aftersales import importing
+
+    bad_phone = [["客户编码", "客户名称", "电话"], ["KH0001", "甲", "坏"]]
+    old = job_of(upload(clerk, "customers.customer", xlsx(bad_phone)))
+    old.refresh_from_db()
+    assert old.file and old.report and old.status == SpreadsheetJob.Status.INVALID
+    stored = [old.file.path, old.report.path]
+    SpreadsheetJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=91))
+    recent = job_of(upload(clerk, "customers.customer", xlsx(bad_phone)))
+    waiting = job_of(upload(clerk, "customers.customer", xlsx([["客户编码", "客户名称"], ["KH0003", "丙"]])))
+
+    assert importing.purge_files() == 1
+
+    old.refresh_from_db()
+    assert not old.file and not old.report and old.problems.count() == 1
+    assert not any(__import__("os").path.exists(path) for path in stored)
+    assert clerk.get(f"/spreadsheets/{old.pk}/file/").status_code == 404
+    assert clerk.get(f"/spreadsheets/{old.pk}/").status_code == 200
+    for job in (recent, waiting):
+        job.refresh_from_db()
+        assert job.file
