@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from import_export.forms import ImportForm
 
 #: A worksheet member unpacking to more than this many times its packed size is refused
 #: (real workbooks pack 5–20 times; zip bombs thousands of times).
@@ -164,21 +163,3 @@ def _csv_data_rows(upload) -> int:
     except csv.Error:
         pass  # malformed: the importer reports it
     return max(records - 1, 0)
-
-
-class LimitedImportForm(ImportForm):
-    """The import form, refusing a file over the limits before anything parses it."""
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.formats = formats
-
-    def clean(self):
-        cleaned = super().clean()
-        upload, choice = cleaned.get("import_file"), cleaned.get("format")
-        if upload is not None and choice not in (None, ""):
-            try:
-                check_import_file(upload, self.formats[int(choice)])
-            except ValidationError as error:
-                self.add_error("import_file", error)
-        return cleaned

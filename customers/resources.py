@@ -1,13 +1,10 @@
-"""Spreadsheet import and export of the customer ledger (customers, contacts, deliveries).
+"""Spreadsheet export of the customer ledger (customers, contacts, deliveries) from the admin.
 
-Columns are headed by the translated field names, so a Chinese user exports and
-imports Chinese headers; an import accepts the headers of any of our languages. Each
-row is written through the ledger's services, so an import checks the same rights and
-leaves the same audit entries as the pages do.
+Columns are headed by the translated field names, so a Chinese user exports Chinese
+headers, and the import (``customers.importers``) reads them back in either language.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
@@ -22,7 +19,6 @@ from aftersales.spreadsheets import (
     TextWidget,
 )
 
-from . import services
 from .models import Contact, Customer, CustomerTier, Delivery, ProductModel
 
 
@@ -47,7 +43,6 @@ def customer_name() -> Field:
 class CustomerResource(SpreadsheetResource):
     code = column(Customer, "code", CodeWidget())
     name = column(Customer, "name")
-    # An empty tier, relationship or "active" cell keeps the current value (the default for a new customer).
     tier = column(Customer, "tier", LookupWidget(CustomerTier, "code", normalise=str.upper), saves_null_values=False)
     industry = column(Customer, "industry", ChoicesWidget(Customer.Industry.choices))
     region = column(Customer, "region")
@@ -61,9 +56,6 @@ class CustomerResource(SpreadsheetResource):
     )
     notes = column(Customer, "notes")
     is_active = column(Customer, "is_active", BooleanWidget(), saves_null_values=False)
-
-    required_columns = ("code", "name")
-    unique_in_file = ("code",)
 
     class Meta:
         model = Customer
@@ -85,12 +77,6 @@ class CustomerResource(SpreadsheetResource):
     def get_queryset(self):
         return Customer.objects.for_list()
 
-    def save_record(self, instance, is_create):
-        data = self.record_data(instance)
-        if is_create:
-            return services.customer_create(actor=self.actor, **data)
-        return services.customer_update(actor=self.actor, customer=instance, **data)
-
 
 class ContactResource(SpreadsheetResource):
     customer = customer_by_code()
@@ -103,12 +89,6 @@ class ContactResource(SpreadsheetResource):
     role = column(Contact, "role")
     is_primary = column(Contact, "is_primary", BooleanWidget(), saves_null_values=False)
 
-    required_columns = ("customer", "name")
-    unique_in_file = ("customer", "name")
-    # contact_save() hands the primary role over from the previous primary contact, as
-    # the pages do; two primaries for one customer in the same file are refused below.
-    check_constraints = False
-
     class Meta:
         model = Contact
         name = _("Contacts")
@@ -117,36 +97,6 @@ class ContactResource(SpreadsheetResource):
 
     def get_queryset(self):
         return Contact.objects.select_related("customer")
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.primary_row_of_customer = {}
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        code = self.cell_text("customer", row)
-        if not code or not self.names_primary(row):
-            return
-        number = kwargs["row_number"] + 1
-        first = self.primary_row_of_customer.setdefault(code, number)
-        if first != number:
-            message = _("Row %(row)s of this file already names the primary contact of customer %(customer)s.")
-            raise ValidationError({"is_primary": message % {"row": first, "customer": code}})
-
-    def names_primary(self, row) -> bool:
-        field = self.fields["is_primary"]
-        try:
-            return field.column_name in row and bool(field.widget.clean(row[field.column_name]))
-        except ValueError:
-            return False  # import_instance() reports the bad cell
-
-    def save_record(self, instance, is_create):
-        return services.contact_save(
-            actor=self.actor,
-            customer=instance.customer,
-            contact=None if is_create else instance,
-            **self.record_data(instance, exclude=("customer",)),
-        )
 
 
 class DeliveryResource(SpreadsheetResource):
@@ -164,12 +114,6 @@ class DeliveryResource(SpreadsheetResource):
     delivery_date = column(Delivery, "delivery_date", DateWidget())
     receiving_unit = column(Delivery, "receiving_unit")
     warranty_end = column(Delivery, "warranty_end", DateWidget(), readonly=True)
-
-    # The serial number column must be there, as it names the unit to update; its cells
-    # may be empty for a lot delivered without serial numbers, which is always added.
-    required_columns = ("customer", "product_model", "serial_number", "delivery_date")
-    unique_in_file = ("serial_number",)
-    derived_fields = ("warranty_end",)
 
     class Meta:
         model = Delivery
@@ -190,26 +134,3 @@ class DeliveryResource(SpreadsheetResource):
 
     def get_queryset(self):
         return Delivery.objects.for_list()
-
-    def get_instance(self, instance_loader, row):
-        if not self.cell_text("serial_number", row):
-            return None
-        return super().get_instance(instance_loader, row)
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        code = self.cell_text("customer", row)
-        if not new and code and code != instance.customer.code:
-            raise ValidationError(
-                {
-                    "serial_number": _("Serial number %(serial)s is already recorded for %(customer)s.")
-                    % {"serial": instance.serial_number, "customer": instance.customer}
-                }
-            )
-
-    def save_record(self, instance, is_create):
-        return services.delivery_save(
-            actor=self.actor,
-            customer=instance.customer,
-            delivery=None if is_create else instance,
-            **self.record_data(instance, exclude=("customer",)),
-        )
