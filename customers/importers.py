@@ -36,6 +36,33 @@ def _code(max_length):
     return lambda value: cells.code(value, max_length=max_length)
 
 
+def _customer_column() -> Column:
+    """The customer a contact or delivery row belongs to, named by its code."""
+    return Column(
+        "customer",
+        gettext_lazy("customer code"),
+        _code(30),
+        required=True,
+        synonyms=("客户编码", "客户编号", "客户代码", "编码", "customer", "code"),
+        help=gettext_lazy("The code of one of your customers."),
+        example="KH0001",
+    )
+
+
+def _phone_column(label, *, example: str, more: tuple[str, ...] = ()) -> Column:
+    return Column(
+        "phone",
+        label,
+        cells.phone,
+        synonyms=("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "telephone", "tel", "mobile", *more),
+        help=gettext_lazy(
+            "A mobile (13912345678) or landline with area code (025-84561234, extension 025-84561234-801). "
+            "Format the column as text so Excel keeps the leading 0."
+        ),
+        example=example,
+    )
+
+
 class _Users:
     """Active users named by user name or full name, loaded once per pass."""
 
@@ -200,28 +227,7 @@ class CustomerImporter(Importer):
                 help=gettext_lazy("The customer's primary contact; a new name is added as the primary contact."),
                 example="张伟",
             ),
-            Column(
-                "phone",
-                gettext_lazy("contact phone"),
-                cells.phone,
-                synonyms=(
-                    "电话",
-                    "联系电话",
-                    "手机",
-                    "手机号",
-                    "手机号码",
-                    "电话号码",
-                    "phone",
-                    "telephone",
-                    "tel",
-                    "mobile",
-                ),
-                help=gettext_lazy(
-                    "A mobile (13912345678) or landline with area code (025-84561234, extension 025-84561234-801). "
-                    "Format the column as text so Excel keeps the leading 0."
-                ),
-                example="025-84561234",
-            ),
+            _phone_column(gettext_lazy("contact phone"), example="025-84561234", more=("phone",)),
             Column(
                 "notes",
                 _label(Customer, "notes"),
@@ -350,15 +356,7 @@ class ContactImporter(Importer):
     def get_columns(self):
         latest = timezone.localdate()
         return [
-            Column(
-                "customer",
-                gettext_lazy("customer code"),
-                _code(30),
-                required=True,
-                synonyms=("客户编码", "客户编号", "客户代码", "编码", "customer", "code"),
-                help=gettext_lazy("The code of one of your customers."),
-                example="KH0001",
-            ),
+            _customer_column(),
             Column(
                 "name",
                 _label(Contact, "name"),
@@ -368,17 +366,7 @@ class ContactImporter(Importer):
                 help=gettext_lazy("At most 50 characters; an existing name of that customer updates that contact."),
                 example="张伟",
             ),
-            Column(
-                "phone",
-                _label(Contact, "phone"),
-                cells.phone,
-                synonyms=("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "telephone", "tel", "mobile"),
-                help=gettext_lazy(
-                    "A mobile (13912345678) or landline with area code (025-84561234, extension 025-84561234-801). "
-                    "Format the column as text so Excel keeps the leading 0."
-                ),
-                example="13912345678",
-            ),
+            _phone_column(_label(Contact, "phone"), example="13912345678"),
             Column(
                 "email",
                 _label(Contact, "email"),
@@ -493,15 +481,7 @@ class DeliveryImporter(Importer):
     def get_columns(self):
         latest = timezone.localdate() + datetime.timedelta(days=366)
         return [
-            Column(
-                "customer",
-                gettext_lazy("customer code"),
-                _code(30),
-                required=True,
-                synonyms=("客户编码", "客户编号", "客户代码", "编码", "customer", "code"),
-                help=gettext_lazy("The code of one of your customers."),
-                example="KH0001",
-            ),
+            _customer_column(),
             Column(
                 "product_model",
                 _label(Delivery, "product_model"),
