@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales import cells
 from aftersales.importing import Column, Importer, register
+from aftersales.spreadsheets import in_every_language
 
 from . import services
 from .models import Contact, Customer, CustomerTier, Delivery, ProductModel
@@ -140,10 +141,11 @@ class CustomerImporter(Importer):
             ),
             Column(
                 "name",
-                _label(Customer, "name"),
+                gettext_lazy("customer name"),
                 _text(200),
                 required=True,
                 synonyms=(
+                    *in_every_language(_label(Customer, "name")),  # the admin export's header
                     "客户名称",
                     "客户",
                     "客户全称",
