@@ -434,15 +434,29 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows, engine="openpyxl"):
     def factory(worksheet):
         return lambda: _numbered(worksheet.iter_rows(values_only=True), _unescape_row)
 
-    try:
+    def list_sheets():
         sheets = [(ws.title, factory(ws)) for ws in workbook.worksheets]
-        visible = {ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"}
+        return sheets, {ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"}
+
+    return _workbook_table(
+        "xlsx", filename, list_sheets, spec, sheet, max_rows, close=workbook.close, hidden_columns=hidden_columns
+    )
+
+
+def _workbook_table(format, filename, list_sheets, spec, sheet, max_rows, *, close, hidden_columns) -> Table:
+    """Pick the sheet of an open workbook and return its Table; ``close`` ends the workbook.
+
+    ``list_sheets()`` returns ([(name, rows factory)], names of the visible sheets). A
+    workbook that fails while it is read is reported as damaged, never with a traceback.
+    """
+    try:
+        sheets, visible = list_sheets()
         name, rows, header, others = _pick_sheet(sheets, spec, sheet, visible=visible)
     except TableError:
-        workbook.close()
+        close()
         raise
     except Exception as exc:
-        workbook.close()
+        close()
         raise _damaged(filename, gettext("an Excel workbook")) from exc
 
     def translate(exc, row):
@@ -453,7 +467,7 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows, engine="openpyxl"):
         )
 
     return Table(
-        format="xlsx",
+        format=format,
         encoding=None,
         sheet=name,
         other_sheets=others,
@@ -461,9 +475,9 @@ def _read_xlsx(fileobj, filename, spec, sheet, max_rows, engine="openpyxl"):
         columns=header.columns,
         labels=header.labels,
         unknown=header.unknown,
-        hidden=_hidden_labels(header, hidden_columns.get(name, ())),
-        rows=_data_rows(rows, header, max_rows, workbook.close, translate),
-        _close=workbook.close,
+        hidden=_hidden_labels(header, (hidden_columns or {}).get(name, ())),
+        rows=_data_rows(rows, header, max_rows, close, translate),
+        _close=close,
     )
 
 
@@ -496,36 +510,12 @@ def _read_calamine(fileobj, filename, spec, sheet, max_rows, *, format="xls", hi
 
         return rows
 
-    try:
+    def list_sheets():
         sheets = [(item.name, factory(item.name)) for item in metadata]
-        visible = {item.name for item in metadata if item.visible == SheetVisibleEnum.Visible}
-        name, rows, header, others = _pick_sheet(sheets, spec, sheet, visible=visible)
-    except TableError:
-        workbook.close()
-        raise
-    except Exception as exc:
-        workbook.close()
-        raise _damaged(filename, gettext("an Excel workbook")) from exc
+        return sheets, {item.name for item in metadata if item.visible == SheetVisibleEnum.Visible}
 
-    def translate(exc, row):
-        return TableError(
-            gettext("“%(file)s” is damaged from row %(row)s on and could not be read further.")
-            % {"file": filename, "row": row},
-            row=row,
-        )
-
-    return Table(
-        format=format,
-        encoding=None,
-        sheet=name,
-        other_sheets=others,
-        header_row=header.row,
-        columns=header.columns,
-        labels=header.labels,
-        unknown=header.unknown,
-        hidden=_hidden_labels(header, (hidden_columns or {}).get(name, ())),
-        rows=_data_rows(rows, header, max_rows, workbook.close, translate),
-        _close=workbook.close,
+    return _workbook_table(
+        format, filename, list_sheets, spec, sheet, max_rows, close=workbook.close, hidden_columns=hidden_columns
     )
 
 
