@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,19 @@ class Record:
         self.instance = None
         self.action = ""  # "create", "update" or "unchanged"
         self.extra: dict = {}
+
+    def update(self, instance, values: dict) -> list[str]:
+        """Take an existing record with ``values`` set on it; return the fields that change.
+
+        The action becomes "update", or "unchanged" when no value differs.
+        """
+        changed = [key for key, value in values.items() if getattr(instance, key) != value]
+        for key in changed:
+            setattr(instance, key, values[key])
+        self.instance = instance
+        self.extra["changed"] = changed
+        self.action = "update" if changed else "unchanged"
+        return changed
 
     def problem(self, key: str, message, value=None) -> None:
         self.problems.append((key, self.raw.get(key) if value is None else value, str(message)))
@@ -839,28 +853,38 @@ def purge_files() -> int:
 
 
 def sweep() -> dict:
-    """Queue again the jobs a lost broker message or a dead worker left behind."""
+    """Queue again the jobs, imports and exports, that a lost broker message or a dead worker left behind.
+
+    A queued job whose task has not started after SPREADSHEET_REQUEUE_AFTER seconds is
+    queued again; a job still running past the task time limit belongs to a dead worker
+    and starts over (a check stores nothing until it ends, a write is one transaction, an
+    export writes its file at the end). Each step claims its job, so a duplicate is harmless.
+    """
     from datetime import timedelta
+
+    from . import exporting
 
     now = timezone.now()
     stale_queue = now - timedelta(seconds=settings.SPREADSHEET_REQUEUE_AFTER)
     stale_run = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    found = {"check": 0, "write": 0}
-    for job in SpreadsheetJob.objects.filter(direction=SpreadsheetJob.Direction.IMPORT).filter(
-        status__in=(Status.QUEUED, Status.CHECKING, Status.WRITING)
-    ):
-        if job.status == Status.QUEUED and job.updated_at < stale_queue:
-            step = "check"
-        elif job.status == Status.CHECKING and job.updated_at < stale_run:
-            SpreadsheetJob.objects.filter(pk=job.pk).update(status=Status.QUEUED, updated_at=now)
-            step = "check"
-        elif job.status == Status.WRITING and job.updated_at < stale_run:
-            SpreadsheetJob.objects.filter(pk=job.pk).update(updated_at=now)
-            step = "write"
+    found = {"check": 0, "write": 0, "export": 0}
+    jobs = SpreadsheetJob.objects.filter(
+        Q(status=Status.QUEUED, updated_at__lt=stale_queue)
+        | Q(status__in=(Status.CHECKING, Status.WRITING), updated_at__lt=stale_run)
+    ).only("pk", "direction", "status")
+    for job in jobs:
+        if job.direction == SpreadsheetJob.Direction.EXPORT:
+            step, status = "export", Status.QUEUED  # run_export claims queued jobs only
+        elif job.status == Status.WRITING:
+            step, status = "write", Status.WRITING
         else:
-            continue
+            step, status = "check", Status.QUEUED
         with transaction.atomic():
-            enqueue(job, step)
+            SpreadsheetJob.objects.filter(pk=job.pk).update(status=status, updated_at=now)
+            if step == "export":
+                transaction.on_commit(lambda pk=job.pk: exporting.enqueue(pk))
+            else:
+                enqueue(job, step)
         found[step] += 1
     return found
 

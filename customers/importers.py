@@ -306,12 +306,7 @@ class CustomerImporter(Importer):
                         "code", _("Customer “%(code)s” exists and is not yours to change.") % {"code": customer.code}
                     )
                     continue
-                changed = [key for key, value in values.items() if getattr(customer, key) != value]
-                for key in changed:
-                    setattr(customer, key, values[key])
-                record.instance = customer
-                record.extra["changed"] = changed
-                record.action = "update" if changed else "unchanged"
+                record.update(customer, values)
             if "contact" in present or "phone" in present:
                 self._check_contact(record, contacts.get(getattr(customer, "pk", None), []))
 
@@ -447,15 +442,8 @@ class ContactImporter(Importer):
                 record.action = "create"
                 record.extra["changed"] = ["name", *values]
             else:
-                changed = [key for key, value in values.items() if getattr(contact, key) != value]
-                if changed and not may_change:
+                if record.update(contact, values) and not may_change:
                     record.problem("name", _("You may not change contacts."))
-                    continue
-                for key in changed:
-                    setattr(contact, key, values[key])
-                record.instance = contact
-                record.extra["changed"] = changed
-                record.action = "update" if changed else "unchanged"
 
     def write_batch(self, records, log):
         services.contacts_import(actor=self.user, records=records, log=log)
@@ -581,15 +569,9 @@ class DeliveryImporter(Importer):
                         % {"serial": delivery.serial_number},
                     )
                     continue
-                changed = [key for key, value in values.items() if getattr(delivery, key) != value]
-                if changed and not may_change:
+                if record.update(delivery, values) and not may_change:
                     record.problem("serial_number", _("You may not change deliveries."))
                     continue
-                for key in changed:
-                    setattr(delivery, key, values[key])
-                record.instance = delivery
-                record.extra["changed"] = changed
-                record.action = "update" if changed else "unchanged"
             record.instance.warranty_end = record.instance.compute_warranty_end()
 
     def write_batch(self, records, log):
