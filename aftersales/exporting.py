@@ -61,17 +61,17 @@ def start_export(*, user, kind: str, params: dict | None = None) -> SpreadsheetJ
         created_by=user,
         params={**(params or {}), "language": translation.get_language()},
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
-def _enqueue(job_id: int) -> None:
+def enqueue(job_id: int) -> None:
     from .tasks import run_export
 
     try:
         run_export.delay(job_id)
     except Exception:  # noqa: BLE001 — a broker that is down leaves the job queued, never an error page
-        logger.warning("Export job %s could not be queued; it stays waiting.", job_id, exc_info=True)
+        logger.warning("Export job %s could not be queued; the sweep queues it again.", job_id, exc_info=True)
 
 
 def run_export(job_id: int) -> None:
@@ -107,8 +107,9 @@ def _write(job: SpreadsheetJob) -> None:
     with tempfile.TemporaryFile() as output:
         total = write_workbook(output, sheets)
         output.seek(0)
-        name = f"{job.kind}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+        name = f"{export.title}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
         job.report.save(name, File(output), save=False)
+    job.original_name = name  # what the download is called
     job.total_rows = job.processed_rows = total
     _finish(job, SpreadsheetJob.Status.DONE)
 
@@ -130,7 +131,18 @@ def _finish(job: SpreadsheetJob, status: str, failure: str = "") -> None:
     job.status = status
     job.failure = failure
     job.finished_at = job.updated_at = timezone.now()
-    job.save(update_fields=["status", "failure", "finished_at", "updated_at", "report", "total_rows", "processed_rows"])
+    job.save(
+        update_fields=[
+            "status",
+            "failure",
+            "finished_at",
+            "updated_at",
+            "report",
+            "total_rows",
+            "processed_rows",
+            "original_name",
+        ]
+    )
 
 
 def job_redirect(request, job: SpreadsheetJob, fallback: str):

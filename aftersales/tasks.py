@@ -47,7 +47,7 @@ def write_import(job_id):
 
 @shared_task(ignore_result=True)
 def sweep_spreadsheet_jobs():
-    """Queue again the import steps that a lost message or a dead worker left waiting."""
+    """Queue again the import steps and exports that a lost message or a dead worker left waiting."""
     from . import importing
 
     return importing.sweep()

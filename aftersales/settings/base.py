@@ -188,7 +188,7 @@ IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 10
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # A complaint or ledger export of more rows than this is written by a worker, not in the request.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
-# A queued import whose task has not started after this many seconds is queued again.
+# A queued import step or export whose task has not started after this many seconds is queued again.
 SPREADSHEET_REQUEUE_AFTER = env.int("SPREADSHEET_REQUEUE_AFTER", default=120)
 # Uploaded files and reports of finished spreadsheet jobs are deleted after this many days
 # (they hold customer data); the job, its counts and problems stay as the record.
@@ -251,8 +251,8 @@ CELERY_BEAT_SCHEDULE = {
     # Notification outbox: send what the after-commit kick missed (a broker or worker that
     # was away, a failed attempt whose back-off has passed). Every minute, so a message
     # waits at most a minute after the cause is fixed.
-    # Spreadsheet imports: queue again a check or write whose message a broker lost or
-    # whose worker died (the write is one transaction, so a rerun starts from nothing).
+    # Spreadsheet jobs: queue again an import check or write, or an export, whose message
+    # a broker lost or whose worker died (each starts over; a write is one transaction).
     "spreadsheets-sweep": {
         "task": "aftersales.tasks.sweep_spreadsheet_jobs",
         "schedule": 60.0,

@@ -98,6 +98,33 @@ def test_a_broker_that_is_down_leaves_the_job_queued(
     assert SpreadsheetJob.objects.get().status == SpreadsheetJob.Status.QUEUED
 
 
+def test_the_sweep_sends_a_job_the_broker_lost_once_it_is_back(
+    client_for, two_salespeople, settings, private_media, django_capture_on_commit_callbacks, monkeypatch
+):
+    import datetime
+
+    from aftersales import importing, tasks
+
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    sales1, mine = two_salespeople[0]
+    monkeypatch.setattr(tasks.run_export, "delay", lambda *args, **kwargs: (_ for _ in ()).throw(ConnectionError()))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(sales1).get(EXPORT)
+    monkeypatch.undo()
+    job = SpreadsheetJob.objects.get()
+    assert importing.sweep()["export"] == 0  # not stale yet: its task may still start
+    SpreadsheetJob.objects.update(updated_at=job.updated_at - datetime.timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert importing.sweep()["export"] == 1
+
+    job.refresh_from_db()
+    assert job.status == SpreadsheetJob.Status.DONE
+    assert job.original_name.endswith(".xlsx")
+    header, *rows = _report_rows(job)
+    assert sorted(row[0] for row in rows) == sorted(c.number for c in mine)
+
+
 @pytest.mark.usefixtures("source_language")
 def test_a_failing_export_records_a_message_without_a_traceback(
     two_salespeople, private_media, django_capture_on_commit_callbacks, monkeypatch
