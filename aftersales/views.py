@@ -27,7 +27,7 @@ def home(request):
 
         context["work_counts"] = my_work_counts(user=user)
     context["waiting_imports"] = _waiting_imports(user)
-    context["may_import"] = any(True for _ in importers_for(user))
+    context["may_import"] = bool(importers_for(user))
     return render(request, "home.html", context)
 
 
