@@ -236,11 +236,13 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             ("export_complaint", _("Can export complaints")),
         ]
         indexes = [
-            models.Index(fields=["state", "-received_at"], name="complaint_state_received"),
+            # The list's sort key ends in the id, so keyset pages read straight off the index
+            # (``received_at < x OR (received_at = x AND id < y)``) with no sort on top.
+            models.Index(fields=["state", "-received_at", "-id"], name="complaint_state_received_id"),
             models.Index(fields=["assignee", "state"], name="complaint_assignee_state"),
-            models.Index(fields=["customer", "-received_at"], name="complaint_customer_received"),
-            models.Index(fields=["severity", "-received_at"], name="complaint_severity_received"),
-            models.Index(fields=["-received_at"], name="complaint_received"),
+            models.Index(fields=["customer", "-received_at", "-id"], name="complaint_customer_recv_id"),
+            models.Index(fields=["severity", "-received_at", "-id"], name="complaint_severity_recv_id"),
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_id"),
             # The sweeper's partial indexes: open rows not yet alerted. The state belongs in the
             # condition: a complaint cancelled before its deadlines is never flagged, and without
             # it every cancelled complaint would stay in these indexes for the sweeper to skip.

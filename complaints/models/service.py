@@ -133,7 +133,7 @@ class ReturnRecord(models.Model):
         verbose_name_plural = _("returns")
         ordering = ["-requested_on", "-id"]
         permissions = [("export_returnrecord", _("Can export the returns list"))]
-        indexes = [models.Index(fields=["-requested_on"], name="return_requested")]
+        indexes = [models.Index(fields=["-requested_on", "-id"], name="return_requested_id")]
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="return_quantity_positive")]
 
     def __str__(self):

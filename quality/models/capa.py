@@ -112,7 +112,7 @@ class CapaAction(ConcurrentTransitionMixin, models.Model):
             ("export_capaaction", _("Can export corrective/preventive actions")),
         ]
         indexes = [
-            models.Index(fields=["state", "due_date"], name="capa_state_due"),
+            models.Index(fields=["state", "due_date", "id"], name="capa_state_due_id"),
             models.Index(fields=["owner", "state"], name="capa_owner_state"),
         ]
         constraints = [

@@ -163,7 +163,8 @@ class QualitySheet(ConcurrentTransitionMixin, models.Model):
             ("export_qualitysheet", _("Can export quality sheets and 8D reports")),
         ]
         indexes = [
-            models.Index(fields=["state", "-raised_at"], name="sheet_state_raised"),
+            models.Index(fields=["state", "-raised_at", "-id"], name="sheet_state_raised_id"),
+            models.Index(fields=["-raised_at", "-id"], name="sheet_raised_id"),
             models.Index(fields=["investigator", "state"], name="sheet_investigator_state"),
         ]
 
