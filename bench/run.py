@@ -129,6 +129,7 @@ def fill(scale: float) -> None:
     if done:
         print(f"  {connection.settings_dict['NAME']}: filled at scale {scale:g} on {done[0]:%Y-%m-%d %H:%M}; reused")
         users()
+        date_changes(tag)
         return
     print(f"  {connection.settings_dict['NAME']}: filling at scale {scale:g}", flush=True)
     started = time.perf_counter()
@@ -141,10 +142,34 @@ def fill(scale: float) -> None:
     ledger.fill(int(CUSTOMERS * scale))
     fill_deliveries(int(DELIVERIES * scale))
     users()
+    date_changes(tag)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("INSERT INTO bench_fill (scale) VALUES (%s)", [tag])
     print(f"  filled in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def date_changes(tag: str) -> None:
+    """Date each complaint's last change by its history, not by the time of filling (once per set).
+
+    Bulk inserts stamp every row's ``updated_at`` with the moment of filling, as if a
+    million complaints had all changed in the last minutes; the sweeper reads recently
+    changed running clocks, so that would not be the data set of a real year.
+    """
+    from django.db import connection
+
+    marker = f"{tag}+changes"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM bench_fill WHERE scale = %s", [marker])
+        if cursor.fetchone():
+            return
+        print("  dating the complaints' last changes", flush=True)
+        cursor.execute(
+            "UPDATE complaints_complaint SET updated_at = GREATEST(received_at, first_responded_at, closed_at,"
+            " paused_since, manager_approved_at, gm_approved_at)"
+        )
+        cursor.execute("VACUUM ANALYZE complaints_complaint")
+        cursor.execute("INSERT INTO bench_fill (scale) VALUES (%s)", [marker])
 
 
 def fill_deliveries(count: int) -> None:
@@ -520,13 +545,21 @@ def _vacuum() -> None:
         cursor.execute("VACUUM ANALYZE complaints_complaint")
 
 
-def _clean_alerts(since) -> None:
-    """Delete the alert events and outbox rows written since ``since`` (the data set stays as filled)."""
+def _clean_alerts(since, armed=()) -> None:
+    """Delete the alert events and outbox rows written since ``since``, and the claims of the armed rows."""
+    from django.apps import apps
+
     from aftersales.models import Notification
     from complaints.models import ComplaintEvent
 
     ComplaintEvent.objects.filter(action=ComplaintEvent.Action.ALERT, at__gte=since).delete()
     Notification.objects.filter(kind__startswith="complaints.", created_at__gte=since).delete()
+    try:  # claims as rows of their own, where the sweeper keeps them
+        claims = apps.get_model("complaints", "ServiceLevelAlert")
+    except LookupError:
+        return
+    if armed:
+        claims.objects.filter(complaint_id__in=armed).delete()
 
 
 def _swept(result) -> int | None:
@@ -545,15 +578,16 @@ def fig_sweep(ctx) -> list[Result]:
 
     _restore_armed()
     started = timezone.now()
-    now = started
-    # Flag what fell due since the fill, as the every-minute sweeper would have done.
+    # The clock is real throughout, as the every-minute sweeper's: a sweeper may remember how
+    # far it has swept, so a burst is made of deadlines that pass after the last sweep.
+    # First flag what fell due since the fill, as that sweeper would have done.
     for _ in range(50):
-        if not _swept(sla.sweep(now)):
+        if not _swept(sla.sweep(timezone.now())):
             break
     _clean_alerts(started)
     _vacuum()
-    sla.sweep(now)  # warm
-    clean = statistics.median(ms_runs(lambda: sla.sweep(now), 9))
+    sla.sweep(timezone.now())  # warm
+    clean = statistics.median(ms_runs(lambda: sla.sweep(timezone.now()), 9))
 
     ids = list(
         Complaint.objects.filter(state=Complaint.State.CLOSED).order_by("-pk").values_list("pk", flat=True)[:BURST]
@@ -566,7 +600,7 @@ def fig_sweep(ctx) -> list[Result]:
     with transaction.atomic(), connection.cursor() as cursor:
         start = time.perf_counter()
         for pk in ids:
-            cursor.execute(f'UPDATE complaints_complaint SET "{flag_column}" = %s WHERE id = %s', [now, pk])
+            cursor.execute(f'UPDATE complaints_complaint SET "{flag_column}" = %s WHERE id = %s', [started, pk])
         loop_seconds = time.perf_counter() - start
         transaction.set_rollback(True)
     loop_rate = BURST / loop_seconds
@@ -580,8 +614,10 @@ def fig_sweep(ctx) -> list[Result]:
                 [ids],
             )
         try:
-            earlier = now - dt.timedelta(minutes=1)
-            # Open, responded, at-risk alert sent: each row has exactly its resolution breach due.
+            armed_at = timezone.now()
+            earlier, deadline = armed_at - dt.timedelta(minutes=1), armed_at + dt.timedelta(seconds=1)
+            # Open, responded, at-risk alert sent: each row has exactly its resolution breach
+            # due, a second from now (after the last sweep, before the next).
             Complaint.objects.filter(pk__in=ids).update(
                 state=Complaint.OPEN_STATES[1],
                 closed_at=None,
@@ -591,11 +627,13 @@ def fig_sweep(ctx) -> list[Result]:
                 response_breach_notified_at=earlier,
                 resolution_risk_notified_at=earlier,
                 resolution_breach_notified_at=None,
-                resolution_due_at=now - dt.timedelta(seconds=1),
+                resolution_due_at=deadline,
             )
             _vacuum()
+            while timezone.now() <= deadline:
+                time.sleep(0.1)
             start = time.perf_counter()
-            swept = _swept(sla.sweep(now))
+            swept = _swept(sla.sweep(timezone.now()))
             burst_seconds = time.perf_counter() - start
             alerted = Complaint.objects.filter(pk__in=ids, resolution_breach_notified_at__isnull=False).count()
             if alerted != BURST:
@@ -605,11 +643,11 @@ def fig_sweep(ctx) -> list[Result]:
                 notes.append(f"sweep reported {swept}")
             # The next sweep, before any vacuum: dead index entries of the claimed rows.
             start = time.perf_counter()
-            sla.sweep(now)
+            sla.sweep(timezone.now())
             idles.append((time.perf_counter() - start) * 1000)
         finally:
             _restore_armed()
-            _clean_alerts(started)
+            _clean_alerts(started, ids)
             _vacuum()
     rate, idle = statistics.median(rates), statistics.median(idles)
     return [
