@@ -211,7 +211,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     paused_total = models.DurationField(_("total paused time"), default=timedelta(0))
     promised_timetable = models.TextField(_("timetable promised to the customer"), blank=True)
     promised_resolution_date = models.DateField(_("promised resolution date"), null=True, blank=True)
-    # Set once by the sweeper's conditional update: each alert is sent exactly once.
+    # When the sweeper last claimed each alert (the claim itself is a ServiceLevelAlert row).
+    # In no index, so writing them is a HOT update that leaves the complaint's indexes alone.
     response_risk_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     response_breach_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_risk_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -243,48 +244,36 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "-received_at", "-id"], name="complaint_customer_recv_id"),
             models.Index(fields=["severity", "-received_at", "-id"], name="complaint_severity_recv_id"),
             models.Index(fields=["-received_at", "-id"], name="complaint_received_id"),
-            # The sweeper's partial indexes: open rows not yet alerted. The state belongs in the
-            # condition: a complaint cancelled before its deadlines is never flagged, and without
-            # it every cancelled complaint would stay in these indexes for the sweeper to skip.
+            # The sweeper's partial indexes: open, running clocks by deadline. The alert flags are
+            # not in them (a claim must not touch the complaint's indexes); the sweeper reads only
+            # the deadlines past its watermark. The state belongs in the condition: a complaint
+            # cancelled before its deadlines would otherwise stay in these indexes for ever.
             models.Index(
                 fields=["first_response_risk_at"],
-                name="complaint_response_risk_open",
-                condition=Q(
-                    state__in=OPEN_STATE_VALUES,
-                    first_responded_at__isnull=True,
-                    response_risk_notified_at__isnull=True,
-                    paused_since__isnull=True,
-                ),
+                name="complaint_response_risk_run",
+                condition=Q(state__in=OPEN_STATE_VALUES, first_responded_at__isnull=True, paused_since__isnull=True),
             ),
             models.Index(
                 fields=["first_response_due_at"],
-                name="complaint_response_due_open",
-                condition=Q(
-                    state__in=OPEN_STATE_VALUES,
-                    first_responded_at__isnull=True,
-                    response_breach_notified_at__isnull=True,
-                    paused_since__isnull=True,
-                ),
+                name="complaint_response_due_run",
+                condition=Q(state__in=OPEN_STATE_VALUES, first_responded_at__isnull=True, paused_since__isnull=True),
             ),
             models.Index(
                 fields=["resolution_risk_at"],
-                name="complaint_resolution_risk_open",
-                condition=Q(
-                    state__in=OPEN_STATE_VALUES,
-                    closed_at__isnull=True,
-                    resolution_risk_notified_at__isnull=True,
-                    paused_since__isnull=True,
-                ),
+                name="complaint_resolution_risk_run",
+                condition=Q(state__in=OPEN_STATE_VALUES, closed_at__isnull=True, paused_since__isnull=True),
             ),
             models.Index(
                 fields=["resolution_due_at"],
-                name="complaint_resolution_due_open",
-                condition=Q(
-                    state__in=OPEN_STATE_VALUES,
-                    closed_at__isnull=True,
-                    resolution_breach_notified_at__isnull=True,
-                    paused_since__isnull=True,
-                ),
+                name="complaint_resolution_due_run",
+                condition=Q(state__in=OPEN_STATE_VALUES, closed_at__isnull=True, paused_since__isnull=True),
+            ),
+            # Running clocks changed lately (created back-dated, reopened, resumed): the sweeper
+            # looks here for deadlines that were already past when the change was saved.
+            models.Index(
+                fields=["updated_at"],
+                name="complaint_changed_run",
+                condition=Q(state__in=OPEN_STATE_VALUES, paused_since__isnull=True),
             ),
         ]
         constraints = [
@@ -586,6 +575,39 @@ ALERT_LABELS = {
     "resolution_at_risk": _("Resolution at risk"),
     "resolution_breached": _("Resolution deadline missed"),
 }
+
+
+class ServiceLevelAlert(models.Model):
+    """One alert claimed by the sweeper: a complaint's deadline of one kind, announced once.
+
+    The unique key is the claim: of two sweepers, or a rerun, only the one whose insert
+    lands sends the alert. It names the deadline, so a deadline moved later is a new alert.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("alert"), max_length=20, choices=list(ALERT_LABELS.items()))
+    deadline = models.DateTimeField(_("deadline"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+
+    class Meta:
+        verbose_name = _("service-level alert")
+        verbose_name_plural = _("service-level alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind", "deadline"], name="sla_alert_once_per_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.kind} {self.deadline:%Y-%m-%d %H:%M}"
+
+
+class ServiceLevelSweep(models.Model):
+    """How far the sweeper has gone for one kind of alert: every deadline up to ``swept_to`` is claimed."""
+
+    kind = models.CharField(max_length=20, primary_key=True)
+    swept_to = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.kind} {self.swept_to:%Y-%m-%d %H:%M:%S}"
 
 
 class PausePeriod(models.Model):
