@@ -5,9 +5,13 @@ from datetime import datetime, time, timedelta
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from customers.models import Customer
 
@@ -31,6 +35,53 @@ def handlers():
     direct = Q(user_permissions__codename="handle_complaint", user_permissions__content_type__app_label="complaints")
     users = get_user_model().objects.filter(is_active=True)
     return users.filter(pk__in=users.filter(via_group | direct).values("pk")).order_by("username")
+
+
+UNASSIGNED = _("Unassigned")
+
+
+class AssigneeField(ModelChoiceField):
+    """The assignee field, remembering the handler it read so the widget names them without a second read."""
+
+    _found = None
+
+    def to_python(self, value):
+        if self._found is None or self._found[0] != value:
+            self._found = (value, super().to_python(value))
+        return self._found[1]
+
+
+class AssigneeLookup(forms.Widget):
+    """A search box that looks handlers up as one types, with the chosen one's pk in a hidden input.
+
+    A <select> listed every handler on every load of the complaint list.
+    """
+
+    template_name = "complaints/lookups/assignee_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["label"] = self.label_for(context["widget"]["value"])
+        return context
+
+    def label_for(self, value) -> str:
+        field = self.choices.field  # set by the ModelChoiceField this widget belongs to
+        if not value:
+            return ""
+        if value == field.null_value:
+            return str(field.null_label)
+        try:
+            return str(field.to_python(value))
+        except ValidationError:
+            return ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's template directories: the default form renderer reads only the apps'.
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+
+class AssigneeFilter(django_filters.ModelChoiceFilter):
+    field_class = AssigneeField
 
 
 class DateInput(forms.DateInput):
@@ -81,8 +132,8 @@ class ComplaintFilter(django_filters.FilterSet):
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
     sla = django_filters.ChoiceFilter(method="filter_sla", choices=SLA_CHOICES, label=_("Service level"))
-    assignee = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.none(), label=_("Assignee"), null_label=_("Unassigned")
+    assignee = AssigneeFilter(
+        queryset=get_user_model().objects.none(), label=_("Assignee"), null_label=UNASSIGNED, widget=AssigneeLookup
     )
     customer = django_filters.CharFilter(
         method="filter_customer",

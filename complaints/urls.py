@@ -28,6 +28,7 @@ urlpatterns = [
     path("lookup/customers/", lookups.customer_search, name="lookup_customers"),
     path("lookup/customer/", lookups.customer_pick, name="lookup_customer_pick"),
     path("lookup/unit/", lookups.unit_lookup, name="lookup_unit"),
+    path("lookup/assignees/", lookups.assignee_search, name="lookup_assignees"),
     path("customer/<int:pk>/complaints/", lists.customer_complaints, name="customer_complaints"),
     path("<complaint_number:number>/", detail.complaint_detail, name="detail"),
     path("<complaint_number:number>/files/<int:pk>/", detail.attachment_download, name="attachment"),

@@ -1,17 +1,21 @@
-"""The intake form's htmx lookups: find the customer, pick it, find the delivered unit."""
+"""The htmx lookups: the intake form's (find the customer, pick it, find the delivered unit) and the list's assignee."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from customers.models import Customer
 
+from ..filters import UNASSIGNED, handlers
 from ..forms import UNIT_FIELDS, ComplaintIntakeForm, find_delivery
 from ..models import Complaint
-from .common import add_required
+from .common import add_required, view_required
 
 MAX_RESULTS = 10
+MAX_HANDLERS = 20
 
 
 @login_required
@@ -76,3 +80,26 @@ def unit_lookup(request):
         "pick_customer": pick_customer,
     }
     return render(request, "complaints/lookups/unit.html", context)
+
+
+@login_required
+@view_required
+@require_GET
+def assignee_search(request):
+    """Return up to twenty handlers matching a name or user name, for the complaint list's assignee filter.
+
+    "Unassigned" comes first while nothing is typed, or when it matches what was.
+    """
+    text = request.GET.get("q", "").strip()
+    users = handlers()
+    if text:
+        users = users.alias(full_name=Concat("last_name", "first_name")).filter(
+            Q(username__icontains=text) | Q(full_name__icontains=text)
+        )
+    unassigned = str(UNASSIGNED)
+    context = {
+        "users": users[:MAX_HANDLERS],
+        "q": text,
+        "unassigned": unassigned if text.casefold() in unassigned.casefold() else "",
+    }
+    return render(request, "complaints/lookups/assignee_results.html", context)

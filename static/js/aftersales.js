@@ -66,10 +66,49 @@
     target.classList.add("active");
   });
 
+  // <div data-picker>: a search box ([data-picker-text]) whose results, fetched by htmx into
+  // [data-picker-results], are [data-pick-value] buttons. Picking one puts its value in the
+  // hidden [data-picker-value] input and submits the form around it; so does emptying the box.
+  function pick(picker, value, label) {
+    picker.querySelector("[data-picker-value]").value = value;
+    picker.querySelector("[data-picker-text]").value = label;
+    picker.querySelector("[data-picker-results]").replaceChildren();
+    var form = picker.closest("form");
+    if (form && form.requestSubmit) {
+      form.requestSubmit();
+    } else if (form) {
+      form.submit();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest("[data-pick-value]");
+    document.querySelectorAll("[data-picker]").forEach(function (picker) {
+      if (option && picker.contains(option)) {
+        pick(picker, option.dataset.pickValue, option.dataset.pickLabel);
+      } else if (!picker.contains(event.target)) {
+        picker.querySelector("[data-picker-results]").replaceChildren();
+      }
+    });
+  });
+
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches("[data-picker-text]") || event.target.value) {
+      return;
+    }
+    var picker = event.target.closest("[data-picker]");
+    if (picker.querySelector("[data-picker-value]").value) {
+      pick(picker, "", "");
+    }
+  });
+
   // Enter in a search-as-you-type box must not submit the whole form around it.
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target.matches("input[data-enter-does-not-submit]")) {
       event.preventDefault();
+    }
+    if (event.key === "Escape" && event.target.matches("[data-picker-text]")) {
+      event.target.closest("[data-picker]").querySelector("[data-picker-results]").replaceChildren();
     }
   });
 
