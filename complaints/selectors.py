@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -71,27 +75,32 @@ def _signature_wanted(user) -> Q | None:
 
 
 def _my_work_q(user) -> Q:
-    """Return the condition of "my work" for this user's roles.
+    """Return the condition of "my work" for this user's roles, among open complaints.
 
     Handlers get what is assigned to them; managers also what nobody holds yet; those
     who sign approvals what waits for their signature; sales staff, who answer their
     own customers, what still needs the first reply or the closing.
     """
-    condition = Q(assignee=user, state__in=OPEN)
+    condition = Q(assignee=user)
     if user.has_perm("complaints.approve_complaint"):
-        condition |= Q(assignee__isnull=True, state__in=OPEN)
+        # Nobody holds it yet. Said as COALESCE(assignee, 0) = 0, the condition has no index of
+        # its own: PostgreSQL, which counts few unassigned complaints among a million, would
+        # otherwise fetch and sort the whole queue instead of reading it in deadline order off
+        # complaint_open_resolution_due and stopping after a page.
+        condition |= Q(Exact(Coalesce("assignee", 0), 0))
     signature = _signature_wanted(user)
     if signature is not None:
         condition |= signature
     if user.has_perm("complaints.close_complaint") and not user.has_perm("complaints.handle_complaint"):
         condition |= Q(customer__salesperson=user) & (
-            Q(state__in=OPEN, first_responded_at__isnull=True) | Q(state=Complaint.State.RECTIFYING)
+            Q(first_responded_at__isnull=True) | Q(state=Complaint.State.RECTIFYING)
         )
     return condition
 
 
 def _my_work_rows(user):
-    # Every branch is an open complaint; saying so once lets the state index narrow first.
+    # Every branch is of an open complaint, said once: repeated in each branch, PostgreSQL
+    # would count its selectivity twice and misjudge the size of the queue.
     return Complaint.objects.visible_to(user).open().filter(_my_work_q(user))
 
 
@@ -150,11 +159,47 @@ def _at_risk(now) -> Q:
     return Q(paused_since__isnull=True) & risky & ~_breached(now)
 
 
+# The counts of "my work" say how much waits up to this many and "more" past it (COUNT_CAP + 1
+# comes back, shown as "99+"): each reads at most that many rows, however long the queue.
+COUNT_CAP = 99
+
+
 def my_work_counts(*, user, now=None) -> dict:
-    """Count the user's queue for the start page in one aggregate query."""
-    parts = _queue_parts(user, now or timezone.now())
-    counts = {"total": Count("pk"), **{name: Count("pk", filter=part) for name, part in parts.items()}}
-    return _my_work_rows(user).aggregate(**counts)
+    """Count the user's queue for the start page in one query, each count capped (see COUNT_CAP)."""
+    now = now or timezone.now()
+    rows = _my_work_rows(user).order_by()
+    parts = {name: rows.filter(part) for name, part in _queue_parts(user, now).items()}
+    # A complaint at risk is not yet due (or has no deadline): saying so lets its count read
+    # the few complaints not yet due instead of the whole queue.
+    at_risk = parts.pop("at_risk")
+    parts["at_risk"] = at_risk.filter(resolution_due_at__gte=now)
+    parts["at_risk_undated"] = at_risk.filter(resolution_due_at__isnull=True)
+    counts = capped_counts({"total": rows, **parts}, COUNT_CAP)
+    counts["at_risk"] = min(counts["at_risk"] + counts.pop("at_risk_undated"), COUNT_CAP + 1)
+    return counts
+
+
+def capped_counts(querysets: dict, cap: int) -> dict:
+    """Count each queryset up to ``cap + 1`` rows, all in one query: ``{name: min(count, cap + 1)}``.
+
+    Each count is ``COUNT(*)`` over its rows with a LIMIT, so it stops at the row past the cap
+    instead of reading every row that matches.
+    """
+    if not querysets:
+        return {}
+    selects, params = [], []
+    for n, queryset in enumerate(querysets.values()):
+        try:
+            sql, part_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset.none()
+            selects.append("0")
+            continue
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{n})")
+        params.extend(part_params)
+    alias = next(iter(querysets.values())).db
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
 def customer_complaints(*, user, customer):

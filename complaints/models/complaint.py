@@ -244,6 +244,46 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "-received_at", "-id"], name="complaint_customer_recv_id"),
             models.Index(fields=["severity", "-received_at", "-id"], name="complaint_severity_recv_id"),
             models.Index(fields=["-received_at", "-id"], name="complaint_received_id"),
+            # Queues read in their own order, so a page of them costs the same however long the
+            # queue is: my work by resolution deadline, the company-caused complaints the quality
+            # workbench offers to raise a sheet for (oldest first) and those a manager follows
+            # while the quality department acts (by deadline).
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="complaint_open_resolution_due",
+                condition=Q(state__in=OPEN_STATE_VALUES),
+            ),
+            # The counts of my work: an open complaint by its resolution deadline, carrying every
+            # column the queue and its counts test, so each count reads the index alone (up to
+            # its cap) and "at risk" (not yet due) only the few complaints not yet due.
+            models.Index(
+                fields=["resolution_due_at"],
+                name="complaint_open_due_counts",
+                include=[
+                    "state",
+                    "assignee",
+                    "responsibility",
+                    "severity",
+                    "manager_approved_at",
+                    "gm_approved_at",
+                    "first_responded_at",
+                    "first_response_due_at",
+                    "first_response_risk_at",
+                    "resolution_risk_at",
+                    "paused_since",
+                ],
+                condition=Q(state__in=OPEN_STATE_VALUES),
+            ),
+            models.Index(
+                fields=["received_at", "id"],
+                name="complaint_company_open_recv",
+                condition=Q(state__in=OPEN_STATE_VALUES, responsibility="company"),
+            ),
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="complaint_company_approval_due",
+                condition=Q(state="awaiting_approval", responsibility="company"),
+            ),
             # The sweeper's partial indexes: open, running clocks by deadline. The alert flags are
             # not in them (a claim must not touch the complaint's indexes); the sweeper reads only
             # the deadlines past its watermark. The state belongs in the condition: a complaint

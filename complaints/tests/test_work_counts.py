@@ -4,10 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import services
+from .. import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,33 @@ def test_an_unknown_narrowing_shows_the_whole_queue(people, customer, client_for
     response = client_for(people.engineer).get(reverse("complaints:my_work"), {"only": "<script>"})
     assert {c.number for c in response.context["page"]} == {complaint.number}
     assert "&lt;script" not in response.content.decode() and "<script>&" not in response.content.decode()
+
+
+def test_a_count_past_the_cap_shows_the_cap_and_a_plus(people, customer, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for _ in range(3):
+        _receive(people.manager, customer)
+    _receive(people.manager, customer, assignee=people.manager)
+
+    for url in (reverse("home"), reverse("complaints:my_work")):
+        page = client_for(people.manager).get(url).content.decode()
+        assert '<strong data-count="total">2+</strong>' in page
+        assert '<strong data-count="unassigned">2+</strong>' in page
+        assert '<strong data-count="mine">1</strong>' in page
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return len(queries)
+
+
+def test_the_start_page_takes_the_same_queries_for_a_longer_queue(people, customer, client_for):
+    client = client_for(people.manager)
+    _receive(people.manager, customer)
+    _home_queries(client)
+    few = _home_queries(client)
+    for _ in range(5):
+        _receive(people.manager, customer, assignee=people.manager)
+        _receive(people.manager, customer, received_at=timezone.now() - datetime.timedelta(days=3))
+    assert _home_queries(client) == few
