@@ -34,9 +34,11 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def role_codes(self) -> set[str]:
-        """Return the codes of the roles this user holds (cached on the instance)."""
+        """Return the codes of the roles this user holds (cached on the instance and between requests)."""
         if not hasattr(self, "_role_codes"):
-            self._role_codes = set(self.groups.filter(name__in=roles.ALL).values_list("name", flat=True))
+            from .access import user_access
+
+            self._role_codes = set(user_access(self)["groups"]) & set(roles.ALL)
         return self._role_codes
 
     def has_role(self, *codes: str) -> bool:

@@ -91,7 +91,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "aftersales.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend reading a user's permissions and roles through the cache.
+    "aftersales.access.CachedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -119,6 +120,13 @@ AXES_RESET_ON_SUCCESS = True
 # workstation left overnight is signed out.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# Sessions are read through the cache and written to both; signing out or deleting a
+# session's row (aftersales.access) removes it from the cache too, so revoking still works.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The cache holds sessions and each user's permissions and roles (aftersales.access). Every
+# process must share it (production: Redis, CACHE_URL); one process may keep it in memory.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Content-Security-Policy, in every environment so the tests meet it too. Every script and
 # style is served from static/: nothing inline runs, no other origin is reached. Pages

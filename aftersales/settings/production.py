@@ -11,6 +11,9 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+# Shared by every web process, so a signed-out session or a changed role holds everywhere:
+# Redis, best a database of its own (redis://127.0.0.1:6379/1); the broker's when not set.
+CACHES = {"default": env.cache_url("CACHE_URL", default=CELERY_BROKER_URL)}
 CELERY_BROKER_TRANSPORT_OPTIONS = NETWORK_BROKER_OPTIONS
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
