@@ -10,6 +10,8 @@ from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aftersales import keyset
+
 from .filters import ComplaintFilter
 from .models import Complaint, Severity
 
@@ -207,55 +209,15 @@ def customer_complaints(*, user, customer):
     return Complaint.objects.visible_to(user).filter(customer=customer).select_related("assignee", "product_model")
 
 
-class NextPage:
-    """A page of rows that knows whether another follows without counting the whole table.
+MAX_PAGE = keyset.MAX_OFFSET_PAGE
 
-    It fetches one row more than it shows: on a million complaints a ``COUNT(*)`` per
-    page costs more than the page itself.
+
+def paginate(queryset, page, per_page: int = PAGE_SIZE, *, page_param: str = "page") -> keyset.Page:
+    """Return one page of ``queryset``: ``page`` is the request's GET (page number and cursor) or a number.
+
+    A page reached through its cursor starts where the one before ended (no OFFSET), so the
+    ten-thousandth page costs what the first does; see :mod:`aftersales.keyset`. Nothing
+    counts the whole table: a page fetches one row more than it shows to know whether
+    another follows.
     """
-
-    def __init__(self, rows: list, number: int, per_page: int):
-        self.number = number
-        self.per_page = per_page
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = number > 1
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.object_list)
-
-
-MAX_PAGE = 10_000
-
-
-def paginate(queryset, page, per_page: int = PAGE_SIZE) -> NextPage:
-    """Return page ``page`` (1-based; anything else means the first) of ``queryset``."""
-    try:
-        number = min(max(int(page), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        number = 1
-    offset = (number - 1) * per_page
-    return NextPage(list(queryset[offset : offset + per_page + 1]), number, per_page)
+    return keyset.paginate(queryset, page, per_page, page_param=page_param)

@@ -1,7 +1,8 @@
 """Reads for the ledger's pages, scoped to what the user may see."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+
+from aftersales import keyset
 
 from .filters import CustomerFilter
 from .models import Customer
@@ -21,8 +22,9 @@ def customer_get(*, user, pk: int) -> Customer:
     return get_object_or_404(Customer.objects.visible_to(user).for_list(), pk=pk)
 
 
-def paginate(queryset, page, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(page)
+def paginate(queryset, page, per_page=PAGE_SIZE, *, page_param="page"):
+    """Return one page of ``queryset`` (``page``: the request's GET or a number); see :mod:`aftersales.keyset`."""
+    return keyset.paginate(queryset, page, per_page, page_param=page_param)
 
 
 def customer_contacts(customer):

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aftersales.keyset import query_without_page
+
 from . import selectors, services
 from .forms import ContactForm, CustomerForm, DeliveryForm, InteractionForm
 from .permissions import can_edit
@@ -17,10 +19,8 @@ view_required = permission_required("customers.view_customer", raise_exception=T
 @view_required
 def customer_list(request):
     customer_filter, customers = selectors.customer_list(user=request.user, params=request.GET)
-    page = selectors.paginate(customers, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": customer_filter, "page": page, "query": query.urlencode()}
+    page = selectors.paginate(customers, request.GET)
+    context = {"filter": customer_filter, "page": page, "query": query_without_page(request)}
     template = "customers/_customer_table.html" if request.htmx else "customers/customer_list.html"
     return render(request, template, context)
 
@@ -73,7 +73,7 @@ def customer_detail(request, pk):
 
 def _tab(request, pk, template, rows, **extra):
     customer = selectors.customer_get(user=request.user, pk=pk)
-    page = selectors.paginate(rows(customer), request.GET.get("page"), selectors.TAB_PAGE_SIZE)
+    page = selectors.paginate(rows(customer), request.GET, selectors.TAB_PAGE_SIZE)
     context = {"customer": customer, "page": page, **extra}
     context["can_edit"] = can_edit(request.user, customer, extra.get("edit_perm", "customers.change_customer"))
     return render(request, template, context)

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from aftersales.keyset import query_without_page
 from aftersales.waiting import Directory
 from customers.selectors import customer_get
 
@@ -10,19 +11,13 @@ from .. import selectors, waiting
 from .common import view_required, with_sla
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 @view_required
 def complaint_list(request):
     complaint_filter, complaints = selectors.complaint_list(user=request.user, filters=request.GET)
-    page = selectors.paginate(complaints, request.GET.get("page"))
+    page = selectors.paginate(complaints, request.GET)
     with_sla(page.object_list)
-    context = {"filter": complaint_filter, "page": page, "query": _query_without_page(request)}
+    context = {"filter": complaint_filter, "page": page, "query": query_without_page(request)}
     template = "complaints/_table.html" if request.htmx else "complaints/list.html"
     return render(request, template, context)
 
@@ -32,7 +27,7 @@ def complaint_list(request):
 def my_work(request):
     only = request.GET.get("only", "")
     only = only if only in selectors.QUEUE_COUNTS else ""
-    page = selectors.paginate(selectors.my_work(user=request.user, only=only), request.GET.get("page"))
+    page = selectors.paginate(selectors.my_work(user=request.user, only=only), request.GET)
     in_quality = selectors.waiting_in_quality(user=request.user)
     with_sla([*page.object_list, *in_quality])
     # One directory and one pass for both lists: the same rule as the complaint page says who acts next.
@@ -53,6 +48,6 @@ def customer_complaints(request, pk):
     """Return the complaints tab of the customer page (an htmx partial)."""
     customer = customer_get(user=request.user, pk=pk)
     rows = selectors.customer_complaints(user=request.user, customer=customer)
-    page = selectors.paginate(rows, request.GET.get("page"), selectors.TAB_PAGE_SIZE)
+    page = selectors.paginate(rows, request.GET, selectors.TAB_PAGE_SIZE)
     with_sla(page.object_list)
     return render(request, "complaints/tabs/customer_complaints.html", {"customer": customer, "page": page})

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from aftersales.keyset import query_without_page
 from customers.selectors import paginate
 
 __all__ = ["add_service_errors", "list_context"]
@@ -20,6 +21,5 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def list_context(request, filterset, rows, per_page) -> dict:
     """Return what a filtered, paginated list page needs: the filter, the page and the query."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"filter": filterset, "page": paginate(rows, request.GET.get("page"), per_page), "query": query.urlencode()}
+    page = paginate(rows, request.GET, per_page)
+    return {"filter": filterset, "page": page, "query": query_without_page(request)}

@@ -10,7 +10,7 @@ from .. import selectors_service as selectors
 
 def _tab(request, pk, template, rows, add_perm):
     customer = customer_get(user=request.user, pk=pk)
-    page = paginate(rows(user=request.user, customer=customer), request.GET.get("page"), selectors.TAB_PAGE_SIZE)
+    page = paginate(rows(user=request.user, customer=customer), request.GET, selectors.TAB_PAGE_SIZE)
     context = {"customer": customer, "page": page, "can_add": request.user.has_perm(add_perm)}
     return render(request, template, context)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aftersales.keyset import page_params
+
 from .. import selectors, services, waiting
 from ..forms import CAPA_FORMS, CapaCreateForm
 from ..models import CapaAction
@@ -30,11 +32,11 @@ STEPS = [
 @capa_access_required
 def capa_list(request):
     capa_filter, actions = selectors.capa_list(filters=request.GET, user=request.user)
-    page = selectors.paginate(actions, request.GET.get("page"))
+    page = selectors.paginate(actions, request.GET)
     context = {
         "filter": capa_filter,
         "page": page,
-        "query": query_without(request, "page"),
+        "query": query_without(request, *page_params("page")),
         "today": timezone.localdate(),
     }
     template = "quality/_capa_table.html" if request.htmx else "quality/capa_list.html"

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.keyset import page_params
+
 from .. import selectors
 from ..models import CapaAction, QualitySheet
 from ..sight import mask_sheets
@@ -37,12 +39,12 @@ def workbench(request):
     context = {"today": today, "sees_sheets": sees_sheets, "sees_actions": sees_actions}
     if sees_sheets:
         sheet_filter, sheets = selectors.sheet_list(filters=request.GET, user=request.user)
-        page = selectors.paginate(sheets, request.GET.get("page"))
+        page = selectors.paginate(sheets, request.GET)
         page.object_list = mask_sheets(page.object_list, user)
         context.update(
             filter=sheet_filter,
             page=page,
-            query=query_without(request, "page"),
+            query=query_without(request, *page_params("page")),
         )
         if request.htmx:
             return render(request, "quality/_sheet_table.html", context)
@@ -55,8 +57,8 @@ def workbench(request):
         context.update(
             capa_counts=_counted(CapaAction.State.choices, counts),
             actions_overdue=counts["overdue"],
-            action_page=selectors.paginate(actions, request.GET.get(ACTIONS_PAGE)),
-            action_query=query_without(request, ACTIONS_PAGE),
+            action_page=selectors.paginate(actions, request.GET, page_param=ACTIONS_PAGE),
+            action_query=query_without(request, *page_params(ACTIONS_PAGE)),
         )
     mine = selectors.my_tasks(user=user, today=today)
     context.update(mine=mine, sheet_sections=_sheet_sections(mine))
