@@ -274,6 +274,14 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 ],
                 condition=Q(state__in=OPEN_STATE_VALUES),
             ),
+            # The complaints awaiting a signature on the customer's side, with what the queue
+            # and the signers' counts test: "awaiting my signature" reads this index alone.
+            models.Index(
+                fields=["manager_approved_at"],
+                name="complaint_awaiting_signature",
+                include=["state", "assignee", "responsibility", "severity", "gm_approved_at", "paused_since"],
+                condition=Q(state="awaiting_approval", responsibility="customer"),
+            ),
             models.Index(
                 fields=["received_at", "id"],
                 name="complaint_company_open_recv",
