@@ -14,6 +14,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 # Shared by every web process, so a signed-out session or a changed role holds everywhere:
 # Redis, best a database of its own (redis://127.0.0.1:6379/1); the broker's when not set.
 CACHES = {"default": env.cache_url("CACHE_URL", default=CELERY_BROKER_URL)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is down makes the cache miss, not the page fail (aftersales.cache).
+    CACHES["default"]["BACKEND"] = "aftersales.cache.FaultTolerantRedisCache"
 CELERY_BROKER_TRANSPORT_OPTIONS = NETWORK_BROKER_OPTIONS
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
