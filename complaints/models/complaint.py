@@ -426,15 +426,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
 
     def sla_status(self, now=None) -> str:
         """Return the worse of the two clocks, for lists."""
-        order = [
-            SlaStatus.BREACHED,
-            SlaStatus.AT_RISK,
-            SlaStatus.PAUSED,
-            SlaStatus.RUNNING,
-            SlaStatus.MET,
-            SlaStatus.NONE,
-        ]
-        return min(self.response_status(now), self.resolution_status(now), key=order.index)
+        return min(self.response_status(now), self.resolution_status(now), key=SLA_ORDER.index)
 
     def time_left(self, now=None) -> timedelta | None:
         """Return the time left before the next unmet deadline (negative when overdue)."""
@@ -535,6 +527,17 @@ class SlaStatus:
         AT_RISK: "warning",
         BREACHED: "danger",
     }
+
+
+# Worst first: a list shows the worse of a complaint's two clocks.
+SLA_ORDER = [
+    SlaStatus.BREACHED,
+    SlaStatus.AT_RISK,
+    SlaStatus.PAUSED,
+    SlaStatus.RUNNING,
+    SlaStatus.MET,
+    SlaStatus.NONE,
+]
 
 
 def _clock_status(done_at, due_at, risk_at, paused_since, now=None) -> str:

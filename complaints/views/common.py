@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Complaint, SlaStatus
+from ..models.complaint import SLA_ORDER
 
 view_required = permission_required("complaints.view_complaint", raise_exception=True)
 add_required = permission_required("complaints.add_complaint", raise_exception=True)
@@ -65,7 +66,15 @@ def duration_text(delta: timedelta) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
-def sla_of(complaint: Complaint, now) -> Sla:
+def sla_of(complaint: Complaint, now, badges: dict | None = None) -> Sla:
+    """Return the complaint's service levels; ``badges`` memoises the badge of each status across a list."""
+    if badges is None:
+        badges = {}
+    response, resolution = complaint.response_status(now), complaint.resolution_status(now)
+    overall = min(response, resolution, key=SLA_ORDER.index)  # Complaint.sla_status, without reading both again
+    for status in (overall, response, resolution):
+        if status not in badges:
+            badges[status] = Badge.of(status)
     left = complaint.time_left(now) if complaint.is_open else None
     if left is None:
         text = ""
@@ -74,9 +83,9 @@ def sla_of(complaint: Complaint, now) -> Sla:
     else:
         text = _("%(time)s left") % {"time": duration_text(left)}
     return Sla(
-        overall=Badge.of(complaint.sla_status(now)),
-        response=Badge.of(complaint.response_status(now)),
-        resolution=Badge.of(complaint.resolution_status(now)),
+        overall=badges[overall],
+        response=badges[response],
+        resolution=badges[resolution],
         time_left=text,
         overdue=left is not None and left < timedelta(0),
     )
@@ -84,9 +93,9 @@ def sla_of(complaint: Complaint, now) -> Sla:
 
 def with_sla(complaints, now=None):
     """Attach ``.sla`` to each complaint (computed from the row alone) and return them."""
-    now = now or timezone.now()
+    now, badges = now or timezone.now(), {}  # one badge per status (its label translated once)
     for complaint in complaints:
-        complaint.sla = sla_of(complaint, now)
+        complaint.sla = sla_of(complaint, now, badges)
     return complaints
 
 
