@@ -78,6 +78,59 @@ def test_breached_badge_reads_as_before():
 # --- templates per page -------------------------------------------------------------------------
 
 
+# The row markup of complaints/_rows.html as it was, one template pass per row.
+OLD_ROW = (
+    "{% load complaint_badges %}{% for complaint in page %}"
+    '<tr data-number="{{ complaint.number }}">'
+    '<td class="text-nowrap"><a href="{{ complaint.get_absolute_url }}">{{ complaint.number }}</a></td>'
+    '<td class="text-nowrap">{{ complaint.received_at|date:"Y-m-d H:i" }}</td>'
+    "<td>{{ complaint.customer.name }}</td>"
+    '<td class="small">{{ complaint.product_model.code|default:"" }} '
+    "{{ complaint.serial_number|default:complaint.batch_number }}</td>"
+    '<td><a href="{{ complaint.get_absolute_url }}" class="text-body">{{ complaint.title|truncatechars:60 }}</a></td>'
+    "<td>{% severity_badge complaint.severity %}</td><td>{% state_badge complaint %}</td>"
+    "<td>{% sla_badge complaint.sla.overall %}</td>"
+    '<td class="text-nowrap small{% if complaint.sla.overdue %} text-danger fw-semibold{% endif %}">'
+    "{{ complaint.sla.time_left }}</td>"
+    '<td>{{ complaint.assignee|default:"—" }}</td>'
+    '{% if show_waiting %}<td class="small" data-testid="waiting-{{ complaint.number }}">'
+    '{{ complaint.waiting|join:"; "|default:"—" }}</td>{% endif %}</tr>'
+    "{% endfor %}"
+)
+
+
+def _squeeze(html: str) -> str:
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("show_waiting", [False, True])
+def test_the_rows_tag_gives_the_markup_of_the_old_row_template(show_waiting, make_user):
+    from ..views.common import with_sla
+
+    engineer = make_user(r.AFTERSALES_ENGINEER, username="rows_engineer", last_name="王", first_name="<五>")
+    customer = CustomerFactory(name='江苏 "电力" & <设备>')
+    rows = [
+        ComplaintFactory(customer=customer, assignee=engineer, title="断路器" * 30, severity=Severity.MAJOR),
+        ComplaintFactory(customer=customer, product_model=None, serial_number="", batch_number="B-7"),
+        ComplaintFactory(customer=customer, state=Complaint.State.CLOSED, closed_at=None),
+    ]
+    page = list(Complaint.objects.filter(pk__in=[c.pk for c in rows]).select_related("customer", "product_model"))
+    with_sla(page)
+    for n, complaint in enumerate(page):
+        complaint.waiting = [f"质量部 <{n}>", "销售"] if n else []
+    context = {"page": page, "show_waiting": show_waiting}
+    new = render("{% load complaint_badges %}{% complaint_rows page show_waiting %}", **context)
+    assert _squeeze(new) == _squeeze(render(OLD_ROW, **context))
+    assert "&lt;五&gt;" in new and "&quot;电力&quot; &amp; &lt;设备&gt;" in new
+
+
+def test_the_rows_tag_says_so_when_there_are_no_rows():
+    assert "没有符合条件的投诉。" in render("{% load complaint_badges %}{% complaint_rows page %}", page=[])
+    told = render("{% load complaint_badges %}{% complaint_rows page True 'Nothing <here>' %}", page=[])
+    assert 'colspan="11"' in told and "Nothing &lt;here&gt;" in told
+
+
 @pytest.fixture
 def cast(make_user, role_user):
     return SimpleNamespace(
