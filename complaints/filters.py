@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from aftersales.widgets import FastSelect
 from customers.models import Customer
 
 from .models import Complaint, Severity, SlaStatus
@@ -129,9 +130,12 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_state",
         label=_("Stage"),
         choices=[(OPEN, _("Open (any stage)")), *Complaint.State.choices],
+        widget=FastSelect,
     )
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
-    sla = django_filters.ChoiceFilter(method="filter_sla", choices=SLA_CHOICES, label=_("Service level"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"), widget=FastSelect)
+    sla = django_filters.ChoiceFilter(
+        method="filter_sla", choices=SLA_CHOICES, label=_("Service level"), widget=FastSelect
+    )
     assignee = AssigneeFilter(
         queryset=get_user_model().objects.none(), label=_("Assignee"), null_label=UNASSIGNED, widget=AssigneeLookup
     )

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from aftersales import roles
+from aftersales.widgets import FastSelect
 
 from .models import Customer, CustomerTier
 
@@ -15,9 +16,11 @@ class CustomerFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Name, code, phone or serial number")}),
     )
     tier = django_filters.ModelChoiceFilter(queryset=CustomerTier.objects.all(), label=_("Tier"))
-    industry = django_filters.ChoiceFilter(choices=Customer.Industry.choices, label=_("Industry"))
+    industry = django_filters.ChoiceFilter(widget=FastSelect, choices=Customer.Industry.choices, label=_("Industry"))
     region = django_filters.CharFilter(label=_("Region"))
-    relationship = django_filters.ChoiceFilter(choices=Customer.Relationship.choices, label=_("Relationship level"))
+    relationship = django_filters.ChoiceFilter(
+        widget=FastSelect, choices=Customer.Relationship.choices, label=_("Relationship level")
+    )
     salesperson = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label=_("Salesperson"))
     is_active = django_filters.BooleanFilter(
         label=_("Active"),

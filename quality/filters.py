@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales import roles
+from aftersales.widgets import FastSelect
 from complaints.models import Severity
 
 from .models import CapaAction, CapaSource, QualitySheet, RootCause
@@ -62,11 +63,16 @@ class SheetFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Number, batch, serial or customer")}),
     )
     state = django_filters.ChoiceFilter(
-        method="filter_state", label=_("Stage"), choices=[(OPEN, _("Open (any stage)")), *QualitySheet.State.choices]
+        widget=FastSelect,
+        method="filter_state",
+        label=_("Stage"),
+        choices=[(OPEN, _("Open (any stage)")), *QualitySheet.State.choices],
     )
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
-    root_cause = django_filters.ChoiceFilter(choices=RootCause.choices, label=_("Root-cause category"))
-    source = django_filters.ChoiceFilter(choices=QualitySheet.Source.choices, label=_("Source"))
+    severity = django_filters.ChoiceFilter(widget=FastSelect, choices=Severity.choices, label=_("Severity"))
+    root_cause = django_filters.ChoiceFilter(
+        widget=FastSelect, choices=RootCause.choices, label=_("Root-cause category")
+    )
+    source = django_filters.ChoiceFilter(widget=FastSelect, choices=QualitySheet.Source.choices, label=_("Source"))
     owner = django_filters.ModelChoiceFilter(
         field_name="investigator", queryset=get_user_model().objects.none(), label=_("Investigator")
     )
@@ -106,12 +112,13 @@ class CapaFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Number, problem or unit")}),
     )
     state = django_filters.ChoiceFilter(
+        widget=FastSelect,
         method="filter_state",
         label=_("Stage"),
         choices=[(OPEN, _("Not closed yet")), *CapaAction.State.choices],
     )
-    kind = django_filters.ChoiceFilter(choices=CapaAction.Kind.choices, label=_("Type"))
-    source = django_filters.ChoiceFilter(choices=CapaSource.choices, label=_("Source"))
+    kind = django_filters.ChoiceFilter(widget=FastSelect, choices=CapaAction.Kind.choices, label=_("Type"))
+    source = django_filters.ChoiceFilter(widget=FastSelect, choices=CapaSource.choices, label=_("Source"))
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label=_("Owner"))
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
