@@ -19,6 +19,7 @@ listed in the admin with a resend action.
 """
 
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -70,22 +71,50 @@ def enqueue(kind: str, object_id: int, *, key: str = "", extra: dict | None = No
 def enqueue_many(rows: Iterable[tuple[str, int, str, dict]], *, kick_after: bool = True) -> None:
     """Write many notifications at once (kind, object id, key, extra); see :func:`enqueue`."""
     now = timezone.now()
-    objs = [
-        Notification(
-            kind=kind,
-            object_id=object_id,
-            key=key or f"{kind}:{object_id}:{uuid.uuid4().hex}",
-            extra=extra,
-            created_at=now,
-            due_at=now,
-        )
+    rows = [
+        (kind, object_id, key or f"{kind}:{object_id}:{uuid.uuid4().hex}", extra)
         for kind, object_id, key, extra in rows
     ]
-    if not objs:
+    if not rows:
         return
-    Notification.objects.bulk_create(objs, ignore_conflicts=True, batch_size=500)
+    if transaction.get_connection().vendor == "postgresql":
+        _insert_postgresql(rows, now)
+    else:
+        objs = [
+            Notification(kind=kind, object_id=object_id, key=key, extra=extra, created_at=now, due_at=now)
+            for kind, object_id, key, extra in rows
+        ]
+        Notification.objects.bulk_create(objs, ignore_conflicts=True, batch_size=500)
     if kick_after:
         kick()
+
+
+def _insert_postgresql(rows: list[tuple[str, int, str, dict]], now) -> None:
+    """One INSERT from arrays, a duplicate key skipped: the SLA sweep writes thousands at once.
+
+    ``bulk_create`` built a model instance and prepared ten values through their fields for
+    every row, which took longer than the database's own work.
+    """
+    db = transaction.get_connection()
+    table = db.ops.quote_name(Notification._meta.db_table)
+    kinds, ids, keys, extras = zip(*rows, strict=True)
+    encoder = Notification._meta.get_field("extra").encoder  # as the field would write them
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, kind, object_id, extra, state, created_at, due_at, attempts, last_error, "
+            "recipients) SELECT k, t, o, e::jsonb, %s, %s, %s, 0, '', '' "
+            "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[]) AS r(k, t, o, e) "
+            "ON CONFLICT (key) DO NOTHING",
+            [
+                Notification.State.PENDING,
+                now,
+                now,
+                list(keys),
+                list(kinds),
+                list(ids),
+                [json.dumps(extra or {}, cls=encoder) for extra in extras],
+            ],
+        )
 
 
 def kick() -> None:
