@@ -48,6 +48,10 @@ class AssigneeField(ModelChoiceField):
 
     def to_python(self, value):
         if self._found is None or self._found[0] != value:
+            if value not in self.empty_values and value != self.null_value:
+                # The handlers are looked up only when one is chosen: building their query
+                # on every load of the list cost more than the list's own filters.
+                self.queryset = handlers()
             self._found = (value, super().to_python(value))
         return self._found[1]
 
@@ -153,7 +157,6 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["assignee"].queryset = handlers()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

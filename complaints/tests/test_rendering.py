@@ -209,6 +209,15 @@ def test_filtering_by_assignee_still_works_and_the_box_names_the_chosen_one(cast
     assert len(listed) == 3
 
 
+def test_someone_who_may_not_handle_complaints_is_no_assignee_to_filter_by(cast, client_for):
+    customer = CustomerFactory(salesperson=cast.sales)
+    ComplaintFactory(customer=customer, assignee=cast.engineer)
+    response = client_for(cast.manager).get(reverse("complaints:list"), {"assignee": cast.warehouse.pk})
+    assert response.status_code == 200
+    errors = response.context["filter"].errors["assignee"]
+    assert errors and str(errors[0]) in response.content.decode()  # said on the form, the filter left out
+
+
 def test_the_list_no_longer_carries_every_handler(cast, client_for, make_user):
     for n in range(5):
         make_user(r.AFTERSALES_ENGINEER, username=f"engineer_{n}", last_name="钱", first_name=f"工{n}")

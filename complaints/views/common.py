@@ -1,11 +1,13 @@
 """What the complaint pages share: service-level badges and turning service errors into form errors."""
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import Complaint, SlaStatus
@@ -54,16 +56,29 @@ class Sla:
     overdue: bool
 
 
+@functools.lru_cache(maxsize=8)
+def _texts(language) -> dict[str, str]:
+    """The time-left phrases in ``language``, translated once: a list asked for them twice a row."""
+    return {
+        "days": _("%(days)d d %(hours)d h"),
+        "hours": _("%(hours)d h %(minutes)d min"),
+        "minutes": _("%(minutes)d min"),
+        "overdue": _("%(time)s overdue"),
+        "left": _("%(time)s left"),
+    }
+
+
 def duration_text(delta: timedelta) -> str:
+    texts = _texts(get_language())
     seconds = int(abs(delta.total_seconds()))
     days, seconds = divmod(seconds, 86400)
     hours, seconds = divmod(seconds, 3600)
     minutes = seconds // 60
     if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        return texts["days"] % {"days": days, "hours": hours}
     if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
+        return texts["hours"] % {"hours": hours, "minutes": minutes}
+    return texts["minutes"] % {"minutes": minutes}
 
 
 def sla_of(complaint: Complaint, now, badges: dict | None = None) -> Sla:
@@ -79,9 +94,9 @@ def sla_of(complaint: Complaint, now, badges: dict | None = None) -> Sla:
     if left is None:
         text = ""
     elif left < timedelta(0):
-        text = _("%(time)s overdue") % {"time": duration_text(left)}
+        text = _texts(get_language())["overdue"] % {"time": duration_text(left)}
     else:
-        text = _("%(time)s left") % {"time": duration_text(left)}
+        text = _texts(get_language())["left"] % {"time": duration_text(left)}
     return Sla(
         overall=badges[overall],
         response=badges[response],
