@@ -39,6 +39,7 @@ from .models import (
     SlaPolicy,
     SlaStatus,
 )
+from .models.complaint import ServiceLevelAlert
 
 SLA_COLOURS = {"danger": "#dc3545", "warning": "#b58100", "primary": "#0d6efd", "success": "#198754"}
 
@@ -508,6 +509,18 @@ class ReturnRecordAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in RETURN_FIELDS if name in form.cleaned_data}
         services.return_save(actor=request.user, record=obj, **data)
+
+
+@admin.register(ServiceLevelAlert)
+class ServiceLevelAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The sweeper's log: each service-level alert claimed, once per complaint, kind and deadline."""
+
+    list_display = ("claimed_at", "complaint", "kind", "deadline")
+    list_filter = ("kind",)
+    list_select_related = ("complaint",)
+    search_fields = ("^complaint__number",)
+    ordering = ("-id",)  # claimed in id order; the primary key keeps a deep log cheap to page
+    show_full_result_count = False
 
 
 @admin.register(FollowUp)

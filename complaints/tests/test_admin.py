@@ -462,3 +462,33 @@ def test_user_admin_shows_the_department_head_flag(staff, people):
     assert people.engineer.username not in listing.text
     form = client.get(reverse("admin:aftersales_user_change", args=[people.head.pk])).context["adminform"].form
     assert "is_department_head" in form.fields
+
+
+# --- the sweeper's alert log ------------------------------------------------------------
+
+
+def test_the_alert_log_lists_each_claimed_alert_read_only_for_those_who_run_the_service_levels(staff):
+    from complaints import sla
+    from complaints.models.complaint import ServiceLevelAlert
+
+    late = ComplaintFactory(received_at=timezone.now() - datetime.timedelta(hours=60))
+    sla.sweep(timezone.now())
+    claimed = ServiceLevelAlert.objects.filter(complaint=late)
+    assert claimed.filter(kind="response_breached").exists()
+    url = reverse("admin:complaints_servicelevelalert_changelist")
+
+    client, _leader = staff(roles.QUALITY_LEADER)
+    page = client.get(url).content.decode()
+    assert late.number in page and "首次响应已超时" in page
+    few = _queries(client, url)
+    ComplaintFactory.create_batch(4, received_at=timezone.now() - datetime.timedelta(hours=60))
+    sla.sweep(timezone.now())
+    assert _queries(client, url) == few
+    assert client.get(url, {"q": late.number}).status_code == 200
+    alert = claimed.first()
+    change = client.get(reverse("admin:complaints_servicelevelalert_change", args=[alert.pk]))
+    assert change.status_code == 200 and 'type="submit"' not in change.content.decode().split('id="content-main"')[1]
+    assert client.get(reverse("admin:complaints_servicelevelalert_add")).status_code == 403
+
+    engineer_client, _engineer = staff(roles.AFTERSALES_ENGINEER)
+    assert engineer_client.get(url).status_code == 403
