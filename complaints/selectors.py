@@ -10,7 +10,8 @@ from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from aftersales import keyset
+# Long lists page by keyset (a page after the first starts where the last ended): aftersales.keyset.
+from aftersales.keyset import paginate  # noqa: F401
 
 from .filters import ComplaintFilter
 from .models import Complaint, Severity
@@ -233,17 +234,3 @@ def customer_complaints(*, user, customer):
     """Return the complaints of one customer for its page's tab, newest first."""
     rows = Complaint.objects.visible_to(user).filter(customer=customer).select_related("assignee", "product_model")
     return rows.only(*(name for name in LIST_COLUMNS if not name.startswith("customer__")))
-
-
-MAX_PAGE = keyset.MAX_OFFSET_PAGE
-
-
-def paginate(queryset, page, per_page: int = PAGE_SIZE, *, page_param: str = "page") -> keyset.Page:
-    """Return one page of ``queryset``: ``page`` is the request's GET (page number and cursor) or a number.
-
-    A page reached through its cursor starts where the one before ended (no OFFSET), so the
-    ten-thousandth page costs what the first does; see :mod:`aftersales.keyset`. Nothing
-    counts the whole table: a page fetches one row more than it shows to know whether
-    another follows.
-    """
-    return keyset.paginate(queryset, page, per_page, page_param=page_param)

@@ -443,7 +443,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
 
     def sla_status(self, now=None) -> str:
         """Return the worse of the two clocks, for lists."""
-        return min(self.response_status(now), self.resolution_status(now), key=SLA_ORDER.index)
+        return worse_status(self.response_status(now), self.resolution_status(now))
 
     def time_left(self, now=None) -> timedelta | None:
         """Return the time left before the next unmet deadline (negative when overdue)."""
@@ -555,6 +555,11 @@ SLA_ORDER = [
     SlaStatus.MET,
     SlaStatus.NONE,
 ]
+
+
+def worse_status(*statuses: str) -> str:
+    """Return the worst of the service-level statuses (a list shows the worse of two clocks)."""
+    return min(statuses, key=SLA_ORDER.index)
 
 
 def _clock_status(done_at, due_at, risk_at, paused_since, now=None) -> str:

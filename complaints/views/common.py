@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import Complaint, SlaStatus
-from ..models.complaint import SLA_ORDER
+from ..models.complaint import worse_status
 
 view_required = permission_required("complaints.view_complaint", raise_exception=True)
 add_required = permission_required("complaints.add_complaint", raise_exception=True)
@@ -86,7 +86,7 @@ def sla_of(complaint: Complaint, now, badges: dict | None = None) -> Sla:
     if badges is None:
         badges = {}
     response, resolution = complaint.response_status(now), complaint.resolution_status(now)
-    overall = min(response, resolution, key=SLA_ORDER.index)  # Complaint.sla_status, without reading both again
+    overall = worse_status(response, resolution)  # Complaint.sla_status, without reading both again
     for status in (overall, response, resolution):
         if status not in badges:
             badges[status] = Badge.of(status)

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aftersales.keyset import page_params
+from aftersales.keyset import query_without_page
 
 from .. import selectors, services, waiting
 from ..forms import CAPA_FORMS, CapaCreateForm
 from ..models import CapaAction
 from ..sight import mask_action
-from .common import add_service_error, capa_access_required, panels, query_without
+from .common import add_service_error, capa_access_required, panels
 
 STEPS = [
     ("complete", gettext_lazy("Report it done"), "primary"),
@@ -36,7 +36,7 @@ def capa_list(request):
     context = {
         "filter": capa_filter,
         "page": page,
-        "query": query_without(request, *page_params("page")),
+        "query": query_without_page(request),
         "today": timezone.localdate(),
     }
     template = "quality/_capa_table.html" if request.htmx else "quality/capa_list.html"

@@ -53,13 +53,6 @@ def add_service_error(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, item)
 
 
-def query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def optional_url(name: str, *args) -> str:
     """Return the URL of ``name``, or "" while the page is not wired up."""
     try:

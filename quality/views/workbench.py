@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.keyset import page_params
+from aftersales.keyset import query_without_page
 
 from .. import selectors
 from ..models import CapaAction, QualitySheet
 from ..sight import mask_sheets
-from .common import quality_view_required, query_without
+from .common import quality_view_required
 
 ACTIONS_PAGE = "apage"
 
@@ -44,7 +44,7 @@ def workbench(request):
         context.update(
             filter=sheet_filter,
             page=page,
-            query=query_without(request, *page_params("page")),
+            query=query_without_page(request),
         )
         if request.htmx:
             return render(request, "quality/_sheet_table.html", context)
@@ -58,7 +58,7 @@ def workbench(request):
             capa_counts=_counted(CapaAction.State.choices, counts),
             actions_overdue=counts["overdue"],
             action_page=selectors.paginate(actions, request.GET, page_param=ACTIONS_PAGE),
-            action_query=query_without(request, *page_params(ACTIONS_PAGE)),
+            action_query=query_without_page(request, ACTIONS_PAGE),
         )
     mine = selectors.my_tasks(user=user, today=today)
     context.update(mine=mine, sheet_sections=_sheet_sections(mine))
