@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from aftersales.keyset import paginate  # noqa: F401  (the ledger's lists page by keyset)
+from aftersales.rows import fast_rows
 
 from .filters import CustomerFilter
 from .models import Customer
@@ -13,7 +14,7 @@ TAB_PAGE_SIZE = 20
 
 def customer_list(*, user, params):
     """Return the filter (for the form) and the scoped, filtered customers."""
-    base = Customer.objects.visible_to(user).for_list()
+    base = fast_rows(Customer.objects.visible_to(user).for_list())  # read-only rows (aftersales.rows)
     customer_filter = CustomerFilter(params, queryset=base, user=user)
     return customer_filter, customer_filter.qs
 
