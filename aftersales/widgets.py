@@ -1,10 +1,11 @@
-"""A <select> rendered in Python, for the filter forms above the long lists.
+"""A <select> and <input> rendered in Python, for the filter forms above the long lists.
 
 Django renders a select with one template per option and one more for each option's
 attributes: the complaint list's three filter drop-downs cost some forty template
 renders per request. This widget builds the same markup from the same ``optgroups()``
 (so what is selected, and how, stays Django's), without the templates. Grouped choices
-fall back to Django's own rendering.
+fall back to Django's own rendering. The text and date boxes likewise render the markup of
+django/forms/widgets/input.html without its two templates.
 """
 
 import html
@@ -38,3 +39,23 @@ class FastSelect(forms.Select):
                 options.append(f'<option value="{value_attr}"{option_attrs}>{label}</option>')
         head = f'<select name="{html.escape(widget["name"])}"{_attrs(widget["attrs"])}>'
         return mark_safe(head + "\n  " + "\n  ".join(options) + "\n</select>")
+
+
+class FastInputMixin:
+    """An <input> as django/forms/widgets/input.html writes it, from the widget's own context."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        given = "" if widget["value"] is None else f' value="{html.escape(str(widget["value"]))}"'
+        return mark_safe(
+            f'<input type="{html.escape(widget["type"])}" name="{html.escape(widget["name"])}"'
+            f"{given}{_attrs(widget['attrs'])}>"
+        )
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastDateInput(FastInputMixin, forms.DateInput):
+    input_type = "date"

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from aftersales.widgets import FastSelect
+from aftersales.widgets import FastDateInput, FastSelect, FastTextInput
 from customers.models import Customer
 
 from .models import Complaint, Severity, SlaStatus
@@ -89,10 +89,6 @@ class AssigneeFilter(django_filters.ModelChoiceFilter):
     field_class = AssigneeField
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -128,7 +124,7 @@ class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
-        widget=forms.TextInput(attrs={"placeholder": _("Number, customer or serial number")}),
+        widget=FastTextInput(attrs={"placeholder": _("Number, customer or serial number")}),
     )
     state = django_filters.ChoiceFilter(
         method="filter_state",
@@ -146,10 +142,10 @@ class ComplaintFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(
         method="filter_customer",
         label=_("Customer code"),
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. C00012")}),
+        widget=FastTextInput(attrs={"placeholder": _("e.g. C00012")}),
     )
-    received_from = django_filters.DateFilter(method="filter_from", label=_("Received from"), widget=DateInput())
-    received_to = django_filters.DateFilter(method="filter_to", label=_("Received to"), widget=DateInput())
+    received_from = django_filters.DateFilter(method="filter_from", label=_("Received from"), widget=FastDateInput())
+    received_to = django_filters.DateFilter(method="filter_to", label=_("Received to"), widget=FastDateInput())
 
     class Meta:
         model = Complaint

@@ -1,11 +1,12 @@
 """FastSelect gives the markup of Django's Select, without a template per option."""
 
+import datetime
 import re
 
 import pytest
 from django import forms
 
-from aftersales.widgets import FastSelect
+from aftersales.widgets import FastDateInput, FastSelect, FastTextInput
 
 CHOICES = [("", "---------"), ("a", "Alpha"), ("b&c", 'B "and" <C>'), (3, "三")]
 
@@ -31,3 +32,17 @@ def test_grouped_choices_are_left_to_django():
     fast, plain = FastSelect(choices=grouped), forms.Select(choices=grouped)
     assert fast.render("x", "a") == plain.render("x", "a")
     assert "optgroup" in fast.render("x", "a")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+@pytest.mark.parametrize("value", [None, "", "C00012", 'a "quoted" <b> & c', 12, datetime.date(2026, 11, 30)])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_q"}, {"id": "id_q", "placeholder": "编号、客户 & 序列号", "required": True, "disabled": False}],
+)
+@pytest.mark.parametrize("fast, plain", [(FastTextInput, forms.TextInput), (FastDateInput, DateInput)])
+def test_fast_inputs_render_what_djangos_inputs_render(fast, plain, value, attrs):
+    assert fast().render("q", value, attrs) == plain().render("q", value, attrs)
