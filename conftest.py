@@ -63,10 +63,11 @@ def _english_off(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Start every test with an empty cache: no session or permissions of an earlier test."""
-    from django.core.cache import cache
+    """Start every test with empty caches: no session, permissions or rendered menu of an earlier test."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,8 +1,25 @@
+import functools
+
 from django.conf import settings
 
 
 def navigation(request):
-    """Give templates the languages of the switch and the user's role names."""
+    """Give templates the languages of the switch, the user's role names and the key of their menu."""
     user = getattr(request, "user", None)
-    labels = user.role_labels() if user is not None and user.is_authenticated else []
-    return {"available_languages": settings.LANGUAGES, "user_role_labels": labels}
+    signed_in = user is not None and user.is_authenticated
+    labels = user.role_labels() if signed_in else []
+    return {
+        "available_languages": settings.LANGUAGES,
+        "user_role_labels": labels,
+        # Called by the template only where the menu is drawn (not in htmx fragments).
+        "menu_key": functools.partial(menu_key, user) if signed_in else "",
+    }
+
+
+def menu_key(user) -> str:
+    """Return what the main menu depends on besides the page and the language: the user's permissions.
+
+    The menu is cached per key (templates/_nav_items.html); a changed role changes the
+    permissions and so the key, so nobody is shown a menu of someone else's roles.
+    """
+    return "|".join(["staff" if user.is_staff else "", *sorted(user.get_all_permissions())])

@@ -1,7 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, FRAGMENT_CACHE, env
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -20,5 +20,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 # In memory whatever the environment says; each test starts with it empty (conftest.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "template_fragments": FRAGMENT_CACHE}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
