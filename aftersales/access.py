@@ -14,6 +14,11 @@ Both are done again when the transaction that made the change commits, so a requ
 that read the old rows in between cannot keep them. An entry lives ten minutes at most,
 which bounds how long a change the signals cannot see (raw SQL) goes unnoticed.
 
+The signed-in user's own row, which Django reads on every request, is cached the same way
+under their id: saving or deleting the user (a new password, deactivation, each login)
+drops it, so the session check against the password and the "active" check see the change
+on the next request; a change made with a bulk UPDATE is seen within the ten minutes.
+
 Sessions are read through the cache too (``cached_db``): signing out deletes both copies,
 and a session row deleted otherwise (revoked) is removed from the cache by a signal here.
 """
@@ -37,6 +42,10 @@ ENTRY_TIMEOUT = 10 * 60
 
 def _entry_key(user_id) -> str:
     return f"access:user:{user_id}"
+
+
+def _row_key(user_id) -> str:
+    return f"access:row:{user_id}"
 
 
 def _new_version() -> None:
@@ -70,8 +79,10 @@ def user_roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> N
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
-    """Signal receiver: read what the user may do at login, so their first page finds it cached."""
+    """Signal receiver: read what the user may do at login, so their first page finds it and their row cached."""
     user_access(user)
+    if user.is_active:  # after Django's own receiver has saved the login time
+        cache.set(_row_key(user.pk), user, timeout=ENTRY_TIMEOUT)
 
 
 def _perm_names(queryset) -> frozenset[str]:
@@ -121,8 +132,23 @@ def user_access(user) -> dict:
     return entry
 
 
+def user_saved(sender, instance, **kwargs) -> None:
+    """Signal receiver: a user saved or deleted is read from the database on their next request."""
+    key = _row_key(instance.pk)
+    _now_and_after_commit(lambda: cache.delete(key))
+
+
 class CachedModelBackend(ModelBackend):
-    """Django's ModelBackend with the permissions read through :func:`user_access`."""
+    """Django's ModelBackend with the user's row and permissions read through the cache."""
+
+    def get_user(self, user_id):
+        key = _row_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)  # None when missing or inactive
+            if user is not None:
+                cache.set(key, user, timeout=ENTRY_TIMEOUT)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -149,4 +175,6 @@ def connect_signals() -> None:
         post_save.connect(roles_changed, sender=model, dispatch_uid=f"access-save-{model._meta.label}")
         post_delete.connect(roles_changed, sender=model, dispatch_uid=f"access-delete-{model._meta.label}")
     post_delete.connect(session_deleted, sender=Session, dispatch_uid="access-session-deleted")
+    post_save.connect(user_saved, sender=user_model, dispatch_uid="access-user-saved")
+    post_delete.connect(user_saved, sender=user_model, dispatch_uid="access-user-deleted")
     user_logged_in.connect(signed_in, dispatch_uid="access-signed-in")

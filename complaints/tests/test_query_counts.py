@@ -213,3 +213,48 @@ def test_a_session_signed_out_elsewhere_cannot_be_used_again(people):
     response = stolen.get(reverse("complaints:list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+# --- the signed-in user's own row ----------------------------------------------------------
+
+
+def _reads_the_user_row(queries) -> bool:
+    return any('FROM "aftersales_user" WHERE "aftersales_user"."id" =' in q["sql"] for q in queries)
+
+
+def test_the_users_own_row_is_not_read_from_the_database_again(people):
+    client = _signed_in(people.manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("complaints:list")).status_code == 200
+
+    assert not _reads_the_user_row(queries)
+
+
+def test_a_user_deactivated_is_signed_out_on_the_next_request(people):
+    client = _signed_in(people.manager)
+
+    people.manager.is_active = False
+    people.manager.save()
+
+    response = client.get(reverse("complaints:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_password_changed_elsewhere_signs_the_other_sessions_out(people):
+    client = _signed_in(people.manager)
+
+    people.manager.set_password("An-entirely-new-one-42")
+    people.manager.save()
+
+    response = client.get(reverse("complaints:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_renamed_user_is_named_anew_on_the_next_request(people):
+    client = _signed_in(people.manager)
+
+    people.manager.first_name, people.manager.last_name = "新", "名字"
+    people.manager.save()
+
+    assert 'data-testid="user-menu">名字新<' in client.get(reverse("complaints:list")).content.decode()
