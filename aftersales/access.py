@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.contrib.sessions.models import Session
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "access:version"
@@ -82,7 +82,7 @@ def signed_in(sender, request, user, **kwargs) -> None:
     """Signal receiver: read what the user may do at login, so their first page finds it and their row cached."""
     user_access(user)
     if user.is_active:  # after Django's own receiver has saved the login time
-        cache.set(_row_key(user.pk), user, timeout=ENTRY_TIMEOUT)
+        _remember_row(user)
 
 
 def _perm_names(queryset) -> frozenset[str]:
@@ -132,6 +132,21 @@ def user_access(user) -> dict:
     return entry
 
 
+def _remember_row(user) -> None:
+    """Cache the user's columns only: nothing a request kept on the instance (permissions, roles)."""
+    fields = user._meta.concrete_fields
+    row = ([f.attname for f in fields], [getattr(user, f.attname) for f in fields])
+    cache.set(_row_key(user.pk), row, timeout=ENTRY_TIMEOUT)
+
+
+def _cached_row(user_id):
+    row = cache.get(_row_key(user_id))
+    if row is None:
+        return None
+    model = get_user_model()
+    return model.from_db(router.db_for_read(model), *row)
+
+
 def user_saved(sender, instance, **kwargs) -> None:
     """Signal receiver: a user saved or deleted is read from the database on their next request."""
     key = _row_key(instance.pk)
@@ -142,12 +157,11 @@ class CachedModelBackend(ModelBackend):
     """Django's ModelBackend with the user's row and permissions read through the cache."""
 
     def get_user(self, user_id):
-        key = _row_key(user_id)
-        user = cache.get(key)
+        user = _cached_row(user_id)
         if user is None:
             user = super().get_user(user_id)  # None when missing or inactive
             if user is not None:
-                cache.set(key, user, timeout=ENTRY_TIMEOUT)
+                _remember_row(user)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):

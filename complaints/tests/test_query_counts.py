@@ -258,3 +258,14 @@ def test_a_renamed_user_is_named_anew_on_the_next_request(people):
     people.manager.save()
 
     assert 'data-testid="user-menu">名字新<' in client.get(reverse("complaints:list")).content.decode()
+
+
+def test_what_a_request_kept_on_the_user_is_not_cached_with_their_row(people):
+    """Roles read on the instance before signing in are not carried into later requests."""
+    user = people.sales
+    assert user.role_codes() == {r.SALES}
+    client = Client()
+    client.force_login(user)  # caches the row of this very instance
+    user.groups.add(Group.objects.get(name=r.QUALITY_LEADER))
+
+    assert _label(r.QUALITY_LEADER) in client.get(reverse("complaints:list")).content.decode()
