@@ -22,3 +22,10 @@ AXES_ENABLED = True
 # In memory whatever the environment says; each test starts with it empty (conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "template_fragments": FRAGMENT_CACHE}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as `make run` has, not Django's in-memory shared cache: there a thread that
+    # writes while a live-server request reads is refused at once ("database table is
+    # locked") instead of waiting its turn, which made the browser tests with a background
+    # worker fail now and then. Each xdist worker gets a file of its own (…_gw0, …).
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
