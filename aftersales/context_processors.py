@@ -19,7 +19,10 @@ def navigation(request):
 def menu_key(user) -> str:
     """Return what the main menu depends on besides the page and the language: the user's permissions.
 
-    The menu is cached per key (templates/_nav_items.html); a changed role changes the
+    The menu is cached per key (templates/_nav_items.html, in three pieces, each asking for
+    the key: it is built once per request and kept on the user); a changed role changes the
     permissions and so the key, so nobody is shown a menu of someone else's roles.
     """
-    return "|".join(["staff" if user.is_staff else "", *sorted(user.get_all_permissions())])
+    if not hasattr(user, "_menu_key"):
+        user._menu_key = "|".join(["staff" if user.is_staff else "", *sorted(user.get_all_permissions())])
+    return user._menu_key

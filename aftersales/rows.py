@@ -91,8 +91,6 @@ class FastModelIterable(BaseIterable):
         db = queryset.db
         compiler = queryset.query.get_compiler(using=db)
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        if results is None:  # an empty result the compiler knew of without asking (e.g. pk__in=[])
-            return
         try:
             plan = _Plan(compiler.klass_info, compiler.select, root=True)
         except _Unsupported:

@@ -130,13 +130,15 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # pages that depend only on what their key names (the main menu, per permission set, page
 # and language): in each process's memory, as they cost less to render again than to fetch
 # over the network.
-FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "template_fragments",
-    "TIMEOUT": 3600,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template_fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://"), "template_fragments": FRAGMENT_CACHE}
 
 # Content-Security-Policy, in every environment so the tests meet it too. Every script and
 # style is served from static/: nothing inline runs, no other origin is reached. Pages

@@ -1,7 +1,7 @@
 """Production settings: everything secret or host-specific comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import FRAGMENT_CACHE, NETWORK_BROKER_OPTIONS, env
+from .base import CACHES, NETWORK_BROKER_OPTIONS, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -13,7 +13,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 # Shared by every web process, so a signed-out session or a changed role holds everywhere:
 # Redis, best a database of its own (redis://127.0.0.1:6379/1); the broker's when not set.
-CACHES = {"default": env.cache_url("CACHE_URL", default=CELERY_BROKER_URL), "template_fragments": FRAGMENT_CACHE}
+CACHES = {**CACHES, "default": env.cache_url("CACHE_URL", default=CELERY_BROKER_URL)}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis that is down makes the cache miss, not the page fail (aftersales.cache).
     CACHES["default"]["BACKEND"] = "aftersales.cache.FaultTolerantRedisCache"

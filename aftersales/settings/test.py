@@ -1,7 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, FRAGMENT_CACHE, env
+from .base import BASE_DIR, CACHES, env
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -20,7 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 # In memory whatever the environment says; each test starts with it empty (conftest.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "template_fragments": FRAGMENT_CACHE}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as `make run` has, not Django's in-memory shared cache: there a thread that
