@@ -29,7 +29,9 @@ urlpatterns = [
     path("spreadsheets/<int:pk>/cancel/", spreadsheet_views.job_cancel, name="spreadsheet-job-cancel"),
     path("spreadsheets/<int:pk>/<str:which>/", spreadsheet_views.job_file, name="spreadsheet-job-file"),
     path("customers/", include("customers.urls")),
+    path("complaints/", include("servicing.legacy_urls")),  # old service addresses, redirected
     path("complaints/", include("complaints.urls")),
+    path("service/", include("servicing.urls")),
     path("quality/", include("quality.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,14 +1,15 @@
-"""Demo complaints in every stage, with service visits, returns, follow-up calls and case summaries.
+"""Demo complaints in every stage.
 
 Run through ``manage.py seed_demo`` after the demo users and the demo ledger exist. Every
 record is written by the services, as the demo users, against the demo customers'
 deliveries. Receipt times are set in the past so that the service clocks show every
 status now (on track, at risk, breached, paused, met); later steps happen at seeding
 time, so a complaint received more than 24 hours ago shows a late first response.
-Nothing is added when the demo customers already have complaints.
+Nothing is added when the demo customers already have complaints. The service work around
+them (visits, returns, case summaries, follow-up calls) is servicing/demo.py's.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from customers.demo import CUSTOMERS, PRODUCT_MODELS
 from customers.models import Customer, Delivery
 
 from . import services
-from .models import Complaint, ReturnRecord, ServiceVisit
+from .models import Complaint
 
 DEMO_CODES = [f"KH{number:04d}" for number in range(1, len(CUSTOMERS) + 1)]
 MODEL_CODES = {prefix: code for code, _name, _months, prefix in PRODUCT_MODELS}
@@ -141,6 +142,7 @@ STORIES = {key: Story(*row) for key, row in STORY_ROWS.items()}
 
 # fmt: off
 # story, severity, channel, hours since receipt, where it stands now, options
+# ("follow_up": the score and remarks of the call after closing, which servicing/demo.py makes)
 PLAN = [
     ("refuse", G, PHONE, 2, "received", {"silent": True}),
     ("papers", G, EMAIL, 5, "received", {"assign": True}),
@@ -197,14 +199,11 @@ def seed(*, stdout, style) -> None:
     seeder = Seeder(users)
     plan = sorted(enumerate(PLAN), key=lambda item: -item[1][3])  # numbered in order of receipt
     made = {index: seeder.complaint(*entry) for index, entry in plan}
-    visits = seeder.visits(made)
-    returns = seeder.returns(made)
     states = list(Complaint.objects.filter(pk__in=[c.pk for c in made.values()]).values_list("state", flat=True))
     by_state = {label: states.count(state) for state, label in Complaint.State.choices}
     stdout.write(
         style.SUCCESS(
-            f"Complaints: {len(made)} created ({', '.join(f'{n} {label}' for label, n in by_state.items())}), "
-            f"{visits} service visits, {returns} returns."
+            f"Complaints: {len(made)} created ({', '.join(f'{n} {label}' for label, n in by_state.items())})."
         )
     )
 
@@ -279,16 +278,6 @@ class Seeder:
             )
         if "pause" in options:
             complaint = services.complaint_pause(actor=self.engineer, complaint=complaint, reason=options["pause"])
-        if "follow_up" in options and complaint.state == Complaint.State.CLOSED:
-            score, remarks = options["follow_up"]
-            services.follow_up_log(
-                actor=self.manager,
-                complaint=complaint,
-                satisfaction=score,
-                remarks=remarks,
-                contact_name=_contact(complaint),
-            )
-            complaint.refresh_from_db()
         return complaint
 
     def _advance(self, complaint, key, stage) -> Complaint:
@@ -336,119 +325,14 @@ class Seeder:
         story = STORIES[key]
         customer = complaint.customer
         closer = customer.salesperson if customer.salesperson_id else self.engineer
-        complaint = services.complaint_close(
+        return services.complaint_close(
             actor=closer,
             complaint=complaint,
             acceptance_name=_contact(complaint),
             acceptance_date=self.today,
             reply_to_customer=f"经核查，{story.reason}。已{story.plan}，设备恢复正常运行，感谢您的反馈。",
         )
-        services.case_summary_save(
-            actor=self.engineer,
-            complaint=complaint,
-            problem=story.description,
-            cause=story.reason,
-            solution=story.plan,
-            keywords=story.keywords,
-        )
-        return complaint
-
-    # --- around the complaints -------------------------------------------------------
-
-    def _between(self, complaint, share: float):
-        """Return a moment ``share`` of the way from the complaint's receipt to now."""
-        return complaint.received_at + (self.now - complaint.received_at) * share
-
-    def visits(self, made: dict) -> int:
-        tomorrow = timezone.make_aware(datetime.combine(self.today + timedelta(days=1), time(9)))
-        count = 0
-        for index, kind, share, result in VISITS:
-            complaint = made.get(index)
-            customer = complaint.customer if complaint else self._delivery(VISIT_PRODUCTS[index]).customer
-            data = {"kind": kind, "engineer": self.engineer if index % 2 else self.manager, "place": customer.address}
-            data.update(_visit_text(PLAN[index][0] if complaint else None))
-            if result is None:  # still planned
-                start = tomorrow + timedelta(days=abs(index) % 5, hours=abs(index) % 3 * 2)
-                data.update(planned_start=start, planned_end=start + timedelta(hours=4))
-            else:
-                start = self._between(complaint, share) if complaint else self.now - timedelta(days=5, hours=3)
-                end = start + min(timedelta(hours=2), (self.now - start) / 2)
-                data.update(planned_start=start, planned_end=end, actual_start=start, actual_end=end, result=result)
-                data.update(customer_acceptance_name=_contact(complaint) if complaint else "设备科值班员")
-                data.update(customer_acceptance_date=timezone.localdate(end))
-            visit = services.visit_save(actor=self.manager, customer=customer, complaint=complaint, **data)
-            if result == ServiceVisit.Result.RESOLVED:
-                services.visit_accept_internal(actor=self.manager, visit=visit)
-            count += 1
-        return count
-
-    def returns(self, made: dict) -> int:
-        count = 0
-        for index, prefix, quantity, reason, decision, outcome, days in RETURNS:
-            complaint = made.get(index)
-            delivery = None if complaint else self._delivery(prefix)
-            customer = complaint.customer if complaint else delivery.customer
-            requested = self.today - timedelta(days=days)
-            received = requested + timedelta(days=3) if outcome != ReturnRecord.Outcome.PENDING else None
-            services.return_save(
-                actor=self.manager,
-                customer=customer,
-                complaint=complaint,
-                product_model=complaint.product_model if complaint else delivery.product_model,
-                serial_number=complaint.serial_number if complaint else delivery.serial_number,
-                batch_number=complaint.batch_number if complaint else delivery.batch_number,
-                quantity=quantity,
-                reason=reason,
-                decision=decision,
-                outcome=outcome,
-                requested_on=requested,
-                received_on=received,
-                closed_on=received + timedelta(days=4) if received and received + timedelta(4) <= self.today else None,
-            )
-            count += 1
-        return count
 
 
 def _contact(complaint) -> str:
     return complaint.contact.name if complaint and complaint.contact else "设备科负责人"
-
-
-def _visit_text(story: str | None) -> dict:
-    if story is None:
-        return {"people": "设备科运维人员", "work_done": "年度巡检：红外测温、机械特性测试，未见异常"}
-    return {"people": "客户设备科人员", "work_done": STORIES[story].plan}
-
-
-R, P, U = ServiceVisit.Result.RESOLVED, ServiceVisit.Result.PARTLY, None
-ONSITE, REMOTE = ServiceVisit.Kind.ONSITE, ServiceVisit.Kind.REMOTE
-# index in PLAN (negative: no complaint), kind, share of time since receipt, result (None: planned)
-VISITS = [
-    (20, ONSITE, 0, U),
-    (21, ONSITE, 0.5, R),
-    (23, ONSITE, 0, U),
-    (31, ONSITE, 0.4, R),
-    (32, ONSITE, 0.4, R),
-    (36, ONSITE, 0.5, R),
-    (29, REMOTE, 0.3, R),
-    (11, ONSITE, 0, U),
-    (8, ONSITE, 0.6, P),
-    (-1, ONSITE, 0, R),
-    (-2, ONSITE, 0, U),
-]
-VISIT_PRODUCTS = {-1: "KY", -2: "SC"}
-
-A, J, PD = ReturnRecord.Decision.ACCEPTED, ReturnRecord.Decision.REJECTED, ReturnRecord.Decision.PENDING
-Out = ReturnRecord.Outcome
-# fmt: off
-# index in PLAN (negative: no complaint), product, quantity, reason, decision, outcome, days ago
-RETURNS = [
-    (33, "JP", 6, "复合开关批次质量问题，整批退回", A, Out.SCRAP, 12),
-    (32, "GC", 1, "抽屉单元导轨变形，返厂修复", A, Out.REWORK, 9),
-    (27, "ZW", 1, "瓷套裂纹，断路器本体整台更换后返厂", A, Out.PENDING, 1),
-    (18, "JP", 2, "电容器发热鼓包，申请退货", PD, Out.PENDING, 0),
-    (-1, "VS", 2, "客户订货型号选错，未开箱退回", A, Out.RESTOCK, 20),
-    (-2, "JP", 1, "运输中箱体变形", A, Out.REWORK, 15),
-    (-3, "SC", 1, "温控器人为损坏，已过质保期", J, Out.PENDING, 6),
-    (-4, "GC", 3, "项目变更，多订的抽屉单元退回", A, Out.RESTOCK, 30),
-]
-# fmt: on

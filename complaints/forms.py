@@ -1,7 +1,6 @@
 """The intake form and one small form per step a user may take on a complaint."""
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist
 from django.forms.models import fields_for_model
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -13,12 +12,12 @@ from customers.forms import DateInput, DateTimeInput
 from customers.models import Contact, Customer, Delivery, Interaction, ProductModel
 
 from . import dates
+from .closing import close_sections
 from .filters import handlers
-from .models import CaseSummary, Complaint, Severity
+from .models import Complaint, Severity
 from .services.complaint import ANALYSIS_FIELDS
 
 UNIT_FIELDS = ["serial_number", "batch_number", "product_model", "delivery_date", "warranty_status"]
-SUMMARY_FIELDS = ["problem", "cause", "solution", "keywords"]
 
 
 class MultipleFileInput(forms.FileInput):
@@ -275,7 +274,7 @@ class ReopenForm(ReasonForm):
 
 
 class CloseForm(ActionForm):
-    """The customer's acceptance, the reply, and the case summary for the knowledge base."""
+    """The customer's acceptance and the reply, plus the sections other apps ask for (see closing)."""
 
     action = "close"
     acceptance_name = forms.CharField(label=_("Accepted by (customer)"), max_length=50)
@@ -289,10 +288,15 @@ class CloseForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user.has_perm("complaints.add_casesummary"):
-            self.fields.update(fields_for_model(CaseSummary, fields=SUMMARY_FIELDS, widgets=_summary_widgets()))
-            for name, value in self._summary_initial().items():
-                self.fields[name].initial = value
+        self.sections = {}
+        for section in close_sections():
+            fields = section.fields(user=self.user, complaint=self.complaint)
+            if not fields:
+                continue
+            first = next(iter(fields.values()))
+            first.section_heading = section.heading  # the template starts the section here
+            self.fields.update(fields)
+            self.sections[section] = list(fields)
 
     def clean(self):
         cleaned = super().clean()
@@ -302,29 +306,11 @@ class CloseForm(ActionForm):
         dates.add_problems(self, problems)
         return cleaned
 
-    @property
-    def has_summary(self) -> bool:
-        return "problem" in self.fields
-
-    def _summary_initial(self) -> dict:
-        try:
-            summary = self.complaint.case_summary
-        except ObjectDoesNotExist:
-            summary = None
-        if summary is not None:
-            return {name: getattr(summary, name) for name in SUMMARY_FIELDS}
-        c = self.complaint
-        return {"problem": f"{c.title}\n{c.description}", "cause": c.responsibility_reason, "solution": c.disposal_plan}
-
-    def split(self) -> tuple[dict, dict]:
-        """Return the closing data and the case summary data (empty when not asked)."""
+    def split(self) -> tuple[dict, list]:
+        """Return the closing data and each asked section with its data."""
         data = dict(self.cleaned_data)
-        summary = {name: data.pop(name) for name in SUMMARY_FIELDS if name in data}
-        return data, summary
-
-
-def _summary_widgets():
-    return {name: forms.Textarea(attrs={"rows": 2}) for name in ["problem", "cause", "solution"]}
+        sections = [(section, {name: data.pop(name) for name in names}) for section, names in self.sections.items()]
+        return data, sections
 
 
 ACTION_FORMS = {

@@ -65,7 +65,6 @@ def complaint_get(*, user, number: str) -> Complaint:
         "assignee",
         "manager_approved_by",
         "gm_approved_by",
-        "case_summary",
     )
     return get_object_or_404(queryset, number=number)
 
@@ -74,9 +73,6 @@ def complaint_get(*, user, number: str) -> Complaint:
 class ComplaintRecords:
     events: list
     attachments: list
-    visits: list
-    returns: list
-    follow_ups: list
 
 
 def complaint_records(complaint: Complaint) -> ComplaintRecords:
@@ -84,9 +80,6 @@ def complaint_records(complaint: Complaint) -> ComplaintRecords:
     return ComplaintRecords(
         events=list(complaint.events.select_related("actor")),
         attachments=list(complaint.attachments.select_related("uploaded_by")),
-        visits=list(complaint.visits.select_related("engineer")),
-        returns=list(complaint.returns.select_related("product_model")),
-        follow_ups=list(complaint.follow_ups.select_related("called_by")),
     )
 
 

@@ -1,7 +1,6 @@
 from django.urls import path, register_converter
 
 from .forms import ACTION_FORMS
-from .service_urls import urlpatterns as service_urlpatterns
 from .views import actions, detail, intake, lists, lookups
 
 
@@ -36,4 +35,4 @@ urlpatterns = [
         path(f"<complaint_number:number>/{name}/", actions.complaint_action, {"action": name}, name=name)
         for name in ACTION_FORMS
     ),
-] + service_urlpatterns
+]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from complaints.demo import DEMO_CODES, MODEL_CODES, STORIES
 from complaints.models import Complaint, Severity
-from complaints.services import case_summary_save, complaint_close, follow_up_log
+from complaints.services import complaint_close
 from customers.models import ProductModel
 
 from . import services
@@ -337,15 +337,6 @@ class Seeder:
                 acceptance_date=timezone.localdate(),
                 reply_to_customer=outcome,
             )
-            case_summary_save(
-                actor=self.users["aftersales_engineer"],
-                complaint=complaint,
-                problem=complaint.description,
-                cause=sheet.analysis,
-                solution=outcome,
-                keywords="SF6 密封圈 泄漏",
-            )
-            follow_up_log(actor=informer, complaint=complaint, satisfaction=4, remarks="更换密封圈后气压稳定")
         return services.sheet_customer_informed(actor=informer, sheet=sheet, note="电话告知客户设备科")
 
     # --- actions and notices -------------------------------------------------------------

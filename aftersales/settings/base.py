@@ -41,6 +41,7 @@ LOCAL_APPS = [
     "customers.apps.CustomersConfig",
     "complaints.apps.ComplaintsConfig",
     "quality.apps.QualityConfig",
+    "servicing.apps.ServicingConfig",
     "parts.apps.PartsConfig",
     "surveys.apps.SurveysConfig",
 ]

@@ -23,8 +23,8 @@ from django.utils import timezone
 from aftersales import roles
 from aftersales.models import SpreadsheetJob, SpreadsheetProblem
 from aftersales.tests.factories import UserFactory
-from complaints.models import Attachment, CaseSummary, Complaint
-from complaints.tests.factories import ComplaintFactory, FollowUpFactory, ReturnRecordFactory, ServiceVisitFactory
+from complaints.models import Attachment, Complaint
+from complaints.tests.factories import ComplaintFactory
 from customers.tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -34,6 +34,8 @@ from customers.tests.factories import (
 )
 from quality.models import CapaSource, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from quality.tests.factories import CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
+from servicing.models import CaseSummary
+from servicing.tests.factories import FollowUpFactory, ReturnRecordFactory, ServiceVisitFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 COMMON_BATCH = "BATCH-COMMON-01"

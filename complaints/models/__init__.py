@@ -8,4 +8,3 @@ from .complaint import (  # noqa: F401
     SlaPolicy,
     SlaStatus,
 )
-from .service import CaseSummary, FollowUp, ReturnRecord, ServiceVisit  # noqa: F401

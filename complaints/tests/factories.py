@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from aftersales.models import NumberSequence
 from aftersales.tests.factories import UserFactory
-from customers.tests.factories import CustomerFactory, ProductModelFactory
+from customers.tests.factories import CustomerFactory
 
 from .. import clock
-from ..models import Complaint, FollowUp, ReturnRecord, ServiceVisit
+from ..models import Complaint
 
 
 def _period(moment) -> str:
@@ -74,37 +74,3 @@ def _keep_counter_ahead(number: str) -> None:
     if sequence.last_value < int(value):
         sequence.last_value = int(value)
         sequence.save(update_fields=["last_value"])
-
-
-class ServiceVisitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceVisit
-
-    complaint = factory.SubFactory(ComplaintFactory)
-    customer = factory.LazyAttribute(lambda o: o.complaint.customer if o.complaint else CustomerFactory())
-    engineer = factory.SubFactory(UserFactory)
-    dispatched_by = factory.SubFactory(UserFactory)
-    planned_start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
-    place = "客户现场"
-
-
-class ReturnRecordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ReturnRecord
-
-    complaint = factory.SubFactory(ComplaintFactory)
-    customer = factory.LazyAttribute(lambda o: o.complaint.customer if o.complaint else CustomerFactory())
-    product_model = factory.SubFactory(ProductModelFactory)
-    reason = "外壳运输破损"
-    requested_on = factory.LazyFunction(timezone.localdate)
-    recorded_by = factory.SubFactory(UserFactory)
-
-
-class FollowUpFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FollowUp
-
-    complaint = factory.SubFactory(ComplaintFactory, state=Complaint.State.CLOSED)
-    called_at = factory.LazyFunction(timezone.now)
-    satisfaction = 5
-    called_by = factory.SubFactory(UserFactory)

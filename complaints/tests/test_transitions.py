@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from aftersales import roles
 from aftersales.models import Notification
 from complaints import rules, services
-from complaints.models import Complaint, ComplaintEvent, FollowUp, Severity
+from complaints.models import Complaint, ComplaintEvent, Severity
 from customers.tests.factories import CustomerFactory
 
 from .factories import ComplaintFactory
@@ -51,11 +51,8 @@ def cancel(actor, complaint, reason="重复登记"):
     return services.complaint_cancel(actor=actor, complaint=complaint, reason=reason)
 
 
-def reopen(actor, complaint):
-    return services.follow_up_log(actor=actor, complaint=complaint, satisfaction=2, remarks="仍有异响")
-
-
 # step: (its function, the complaint it starts from, the stage it reaches)
+# Reopening by an unsatisfied follow-up call is a step of service work: servicing/tests/test_follow_ups.py.
 STEPS = {
     "start_analysis": (start, {"state": S.RECEIVED}, S.ANALYSING),
     "submit_for_approval": (submit, {"state": S.ANALYSING, "analysed": True}, S.AWAITING_APPROVAL),
@@ -74,7 +71,6 @@ STEPS = {
     ),
     "close": (close, {"state": S.RECTIFYING, "analysed": True}, S.CLOSED),
     "cancel": (cancel, {"state": S.RECEIVED}, S.CANCELLED),
-    "reopen": (reopen, {"state": S.CLOSED, "analysed": True, "accepted": True}, S.ANALYSING),
 }
 ALLOWED = {
     "start_analysis": {roles.AFTERSALES_ENGINEER, roles.AFTERSALES_MANAGER},
@@ -85,7 +81,6 @@ ALLOWED = {
     "send_back_major": {roles.AFTERSALES_MANAGER, roles.GENERAL_MANAGER},
     "close": {roles.SALES, roles.AFTERSALES_ENGINEER, roles.AFTERSALES_MANAGER},
     "cancel": {roles.AFTERSALES_MANAGER},
-    "reopen": {roles.SALES, roles.AFTERSALES_ENGINEER, roles.AFTERSALES_MANAGER},
 }
 ROLE_CASES = [(step, role) for step in STEPS for role in roles.ALL]
 
@@ -97,7 +92,6 @@ SOURCES = {
     "send_back": (send_back, {S.AWAITING_APPROVAL}),
     "close": (close, {S.RECTIFYING}),
     "cancel": (cancel, {S.RECEIVED, S.ANALYSING, S.AWAITING_APPROVAL}),
-    "reopen": (reopen, {S.CLOSED}),
 }
 STAGE_CASES = [(step, state, state in SOURCES[step][1]) for step in SOURCES for state in S.values]
 
@@ -149,7 +143,6 @@ ACTION_NAMES = {
     "send_back_major": "send_back",
     "close": "close",
     "cancel": "cancel",
-    "reopen": "reopen",
 }
 
 
@@ -463,40 +456,6 @@ def test_cancelled_complaint_is_kept_with_its_reason(make_complaint, people):
     assert not complaint.is_open
 
 
-@pytest.mark.parametrize(("satisfaction", "reopens"), [(1, True), (2, True), (3, False), (4, False), (5, False)])
-def test_follow_up_with_low_satisfaction_reopens_the_complaint(satisfaction, reopens, make_complaint, people):
-    complaint = make_complaint(state=S.CLOSED, accepted=True, company_caused=True)
-    Complaint.objects.filter(pk=complaint.pk).update(
-        manager_approved_by=people.manager, manager_approved_at=timezone.now(), quality_approved_at=timezone.now()
-    )
-    follow_up = services.follow_up_log(
-        actor=people.sales, complaint=complaint, satisfaction=satisfaction, remarks="客户意见"
-    )
-    complaint.refresh_from_db()
-    assert follow_up.reopened is reopens
-    assert FollowUp.objects.filter(complaint=complaint).count() == 1
-    if reopens:
-        assert complaint.state == S.ANALYSING
-        assert complaint.reopen_count == 1
-        assert complaint.closed_at is None
-        assert complaint.manager_approved_at is None and complaint.quality_approved_at is None
-        assert complaint.acceptance_name == "" and complaint.acceptance_date is None
-        assert _transition_events(complaint).get().to_state == S.ANALYSING
-    else:
-        assert complaint.state == S.CLOSED
-        assert not _transition_events(complaint).exists()
-
-
-def test_unsatisfied_follow_up_without_remarks_is_refused(make_complaint, people):
-    complaint = make_complaint(state=S.CLOSED, analysed=True, accepted=True)
-    with pytest.raises(ValidationError) as error:
-        services.follow_up_log(actor=people.sales, complaint=complaint, satisfaction=1)
-    assert error.value.code == "remarks"
-    complaint.refresh_from_db()
-    assert complaint.state == S.CLOSED
-    assert not FollowUp.objects.exists()
-
-
 # --- the timeline and the mail -----------------------------------------------------
 
 EVENT_CASES = [
@@ -514,7 +473,6 @@ EVENT_CASES = [
     ),
     ("close", "sales", {"state": S.RECTIFYING}, S.RECTIFYING, S.CLOSED, "已上门处理，设备运行正常。"),
     ("cancel", "manager", {"state": S.AWAITING_APPROVAL}, S.AWAITING_APPROVAL, S.CANCELLED, "重复登记"),
-    ("reopen", "sales", {"state": S.CLOSED, "accepted": True}, S.CLOSED, S.ANALYSING, "仍有异响"),
 ]
 
 
@@ -540,7 +498,6 @@ MAIL_CASES = [
     ("send_back_general", "manager", {"state": S.AWAITING_APPROVAL}, ["sent_back"]),
     ("close", "sales", {"state": S.RECTIFYING}, []),
     ("cancel", "manager", {"state": S.RECEIVED}, []),
-    ("reopen", "sales", {"state": S.CLOSED, "accepted": True}, ["reopened"]),
 ]
 
 

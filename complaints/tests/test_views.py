@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales import roles as r
-from customers.tabs import customer_tabs
 from customers.tests.factories import ContactFactory, CustomerFactory, DeliveryFactory, ProductModelFactory
 
 from .. import selectors, services
-from ..models import Attachment, CaseSummary, Complaint, ComplaintEvent
+from ..models import Attachment, Complaint, ComplaintEvent
 
 VIEWERS = {r.SALES, *r.AFTERSALES, *r.QUALITY, r.GENERAL_MANAGER, r.MANAGEMENT}
 INTAKE = {r.SALES, *r.AFTERSALES}
@@ -377,29 +376,6 @@ def _analyse_and_submit(client, complaint):
     assert act(client, complaint, "submit_for_approval", note="请审批").status_code == 302
 
 
-def test_customer_caused_general_complaint_goes_from_intake_to_close(cast, world, client_for):
-    sales, engineer, manager = client_for(cast.sales), client_for(cast.engineer), client_for(cast.manager)
-    sales.post(reverse("complaints:create"), _intake(world))
-    complaint = Complaint.objects.get()
-
-    _analyse_and_submit(engineer, complaint)
-    assert reload(complaint).state == Complaint.State.AWAITING_APPROVAL
-    assert act(manager, complaint, "sign", note="同意").status_code == 302
-    assert reload(complaint).state == Complaint.State.RECTIFYING
-    response = act(engineer, complaint, "close", **_close_fields())
-
-    complaint = reload(complaint)
-    assert response.status_code == 302
-    assert complaint.state == Complaint.State.CLOSED
-    assert (complaint.assignee, complaint.manager_approved_by) == (cast.engineer, cast.manager)
-    assert complaint.first_responded_at is not None
-    summary = CaseSummary.objects.get(complaint=complaint)
-    assert (summary.cause, summary.keyword_list()) == ("操作顺序错误", ["断路器", "合闸"])
-    page = engineer.get(complaint.get_absolute_url()).content.decode()
-    assert 'data-testid="case-summary"' in page
-    assert 'data-sla="met"' in page
-
-
 def test_major_complaint_also_needs_the_general_managers_signature(cast, world, client_for):
     complaint = make_complaint(cast.engineer, world.customer, severity="major")
     _analyse_and_submit(client_for(cast.engineer), complaint)
@@ -473,35 +449,6 @@ def test_step_turned_down_by_the_service_shows_the_error_and_keeps_the_input(cas
     assert panel["open"] and panel["form"].non_field_errors()
     assert "先提交看看" in response.content.decode()
     assert reload(complaint).state == Complaint.State.ANALYSING
-
-
-def test_close_with_a_future_acceptance_date_keeps_the_complaint_open_and_the_summary_typed(cast, world, client_for):
-    complaint = make_complaint(cast.engineer, world.customer)
-    engineer = client_for(cast.engineer)
-    _analyse_and_submit(engineer, complaint)
-    act(client_for(cast.manager), complaint, "sign", note="")
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-    response = act(engineer, complaint, "close", **_close_fields(acceptance_date=tomorrow, cause="独特的原因描述"))
-
-    form = next(p["form"] for p in response.context["panels"] if p["name"] == "close")
-    assert "acceptance_date" in form.errors
-    assert "独特的原因描述" in response.content.decode()
-    assert reload(complaint).state == Complaint.State.RECTIFYING
-    assert not CaseSummary.objects.exists()
-
-
-def test_sales_closes_their_customers_complaint_without_a_case_summary(cast, world, client_for):
-    complaint = make_complaint(cast.engineer, world.customer)
-    _analyse_and_submit(client_for(cast.engineer), complaint)
-    act(client_for(cast.manager), complaint, "sign", note="")
-    fields = {k: v for k, v in _close_fields().items() if k not in ("problem", "cause", "solution", "keywords")}
-
-    response = act(client_for(cast.sales), complaint, "close", **fields)
-
-    assert response.status_code == 302
-    assert reload(complaint).state == Complaint.State.CLOSED
-    assert not CaseSummary.objects.exists()
 
 
 def test_clock_steps_assign_and_timetable(cast, world, client_for):
@@ -711,13 +658,6 @@ def test_home_counts_the_queue_in_one_query(cast, world, client_for):
 
 
 # --- the customer page's tabs ----------------------------------------------------------
-
-
-def test_customer_page_gets_complaint_visit_and_return_tabs(cast):
-    keys = [tab.key for tab in customer_tabs(cast.engineer)]
-
-    assert keys[-3:] == ["complaints", "visits", "returns"]
-    assert [tab.key for tab in customer_tabs(cast.warehouse)] == ["returns"]
 
 
 def test_customer_complaints_tab_lists_that_customers_complaints(cast, world, client_for):

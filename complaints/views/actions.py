@@ -22,11 +22,11 @@ from .detail import render_detail
 
 
 def _close(*, actor, complaint, form):
-    closing, summary = form.split()
+    closing, sections = form.split()
     with transaction.atomic():
         complaint = services.complaint_close(actor=actor, complaint=complaint, **closing)
-        if summary:
-            services.case_summary_save(actor=actor, complaint=complaint, **summary)
+        for section, data in sections:
+            section.save(actor=actor, complaint=complaint, data=data)
 
 
 def _attach(*, actor, complaint, form):

@@ -1,18 +1,16 @@
 """The complaint page and its attachments."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules, selectors, waiting
 from ..forms import ACTION_FORMS
-from ..knowledge import similar_cases
 from ..models import Complaint
-from ..panels import panel_templates
+from ..panels import panels_for
 from ..services import available_actions
 from .common import sla_of, view_required
 
@@ -35,15 +33,6 @@ ACTIONS = [
 ]
 
 
-def _link(obj) -> str:
-    # Visit and return pages belong to another part of the app; list the rows even
-    # where those pages are not wired up.
-    try:
-        return obj.get_absolute_url()
-    except (AttributeError, NoReverseMatch):
-        return ""
-
-
 def _panels(request, complaint: Complaint, bound=None) -> list[dict]:
     allowed = available_actions(complaint, request.user)
     panels = []
@@ -60,27 +49,15 @@ def _panels(request, complaint: Complaint, bound=None) -> list[dict]:
 def render_detail(request, complaint: Complaint, *, bound=None, status: int = 200):
     """Render the complaint page; ``bound`` is a step's form to show again with its errors."""
     records = selectors.complaint_records(complaint)
-    for row in records.visits + records.returns:
-        row.url = _link(row)
     waiting.describe([complaint])
     context = {
         "complaint": complaint,
         "sla": sla_of(complaint, timezone.now()),
         "records": records,
         "panels": _panels(request, complaint, bound),
-        "case_summary": _case_summary(complaint),
-        "extra_panels": panel_templates(),
+        "extra_panels": panels_for(request, complaint),
     }
-    if complaint.state in (Complaint.State.RECEIVED, Complaint.State.ANALYSING):
-        context["similar_cases"] = similar_cases(complaint, user=request.user)
     return render(request, "complaints/detail.html", context, status=status)
-
-
-def _case_summary(complaint):
-    try:
-        return complaint.case_summary
-    except ObjectDoesNotExist:
-        return None
 
 
 @login_required

@@ -3,14 +3,16 @@
 Each local app (``settings.LOCAL_APPS``) may ship a ``demo.py`` module with a function
 ``seed(*, stdout, style)``. This command calls them in ``INSTALLED_APPS`` order, each app
 in its own transaction, so the command never imports an app directly and the one-way
-dependencies hold (aftersales ← customers ← complaints ← quality):
+dependencies hold (aftersales ← customers ← complaints ← quality ← servicing):
 
 - ``aftersales/demo.py``: one user per role, a second salesperson and the superuser
   ``admin``, all sharing one printed password; runs first, later apps use these users.
 - ``customers/demo.py``: 60 customers with contacts, product models, deliveries (some in
   warranty, some out, batches shared across customers) and the call/visit register.
-- Later features add their own: ``complaints/demo.py`` (tickets in every stage),
-  ``quality/demo.py`` (quality sheets, CAPA), ``parts/demo.py``, ``surveys/demo.py``.
+- Later apps add their own: ``complaints/demo.py`` (tickets in every stage),
+  ``quality/demo.py`` (quality sheets, CAPA), ``servicing/demo.py`` (visits, returns,
+  case summaries, follow-up calls and the rest of service work), ``parts/demo.py``,
+  ``surveys/demo.py``.
 
 Rerunning is safe: every ``seed`` skips what exists, and the demo users' passwords are
 reset to the printed one. ``make run`` runs it after ``migrate``.

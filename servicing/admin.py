@@ -1,0 +1,150 @@
+"""The admin of service work: visits (internal acceptance), returns, follow-up calls, knowledge base."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.admin import ReadOnlyAdminMixin
+
+from . import services
+from .models import CaseSummary, FollowUp, ReturnRecord, ServiceVisit
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(internal_accepted_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(ServiceVisit)
+class ServiceVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("planned_start", "customer", "complaint", "engineer", "kind", "result", "is_archived")
+    list_filter = ("kind", "result", ArchivedFilter, "planned_start")
+    list_select_related = ("customer", "complaint", "engineer")
+    search_fields = ("^customer__code", "customer__name", "^complaint__number", "place")
+    date_hierarchy = "planned_start"
+    actions = ["accept_internal"]
+
+    @admin.display(boolean=True, description=gettext_lazy("archived"))
+    def is_archived(self, visit):
+        return visit.is_archived
+
+    def has_accept_permission(self, request):
+        return request.user.has_perm("servicing.accept_servicevisit")
+
+    @admin.action(description=gettext_lazy("Give the internal acceptance (archive)"), permissions=["accept"])
+    def accept_internal(self, request, queryset):
+        for visit in queryset:
+            try:
+                services.visit_accept_internal(actor=request.user, visit=visit)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else _("not allowed")
+                self.message_user(request, f"{visit}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(visit)s: accepted and archived.") % {"visit": visit})
+
+
+RETURN_FIELDS = (
+    "serial_number",
+    "batch_number",
+    "quantity",
+    "reason",
+    "decision",
+    "outcome",
+    "requested_on",
+    "received_on",
+    "closed_on",
+    "notes",
+)
+
+
+class ReturnRecordAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReturnRecord
+        fields = RETURN_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        requested, received = data.get("requested_on"), data.get("received_on")
+        if requested and received and received < requested:
+            self.add_error("received_on", _("The goods cannot arrive before the return was requested."))
+        return data
+
+
+@admin.register(ReturnRecord)
+class ReturnRecordAdmin(admin.ModelAdmin):
+    """The returns list; the quality clerk records the decision and what became of the goods."""
+
+    form = ReturnRecordAdminForm
+    list_display = ("requested_on", "customer", "product_model", "quantity", "decision", "outcome", "complaint")
+    list_filter = ("decision", "outcome", "requested_on")
+    list_select_related = ("customer", "product_model", "complaint")
+    search_fields = ("^customer__code", "customer__name", "^serial_number", "^batch_number", "^complaint__number")
+    date_hierarchy = "requested_on"
+    fields = (
+        "customer",
+        "complaint",
+        "product_model",
+        ("serial_number", "batch_number"),
+        "quantity",
+        "reason",
+        "decision",
+        "outcome",
+        ("requested_on", "received_on", "closed_on"),
+        "notes",
+        "recorded_by",
+        "created_at",
+    )
+    readonly_fields = ("customer", "complaint", "product_model", "recorded_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # returns are recorded from the complaint or the returns page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in RETURN_FIELDS if name in form.cleaned_data}
+        services.return_save(actor=request.user, record=obj, **data)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("called_at", "complaint", "contact_name", "satisfaction", "reopened", "called_by")
+    list_filter = ("satisfaction", "reopened", "called_at")
+    list_select_related = ("complaint", "called_by")
+    search_fields = ("^complaint__number", "contact_name", "remarks")
+    date_hierarchy = "called_at"
+
+
+@admin.register(CaseSummary)
+class CaseSummaryAdmin(admin.ModelAdmin):
+    """The knowledge base: summaries are written on the complaint pages and may be revised here."""
+
+    list_display = ("complaint", "product_model", "category", "keywords", "written_by", "written_at")
+    list_filter = ("category", ("product_model", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("complaint", "product_model", "written_by")
+    search_fields = ("^complaint__number", "problem", "cause", "solution", "keywords")
+    fields = ("complaint", "product_model", "category", "problem", "cause", "solution", "keywords", "written_by")
+    readonly_fields = ("complaint", "written_by")
+    autocomplete_fields = ("product_model",)
+    CHANGEABLE = ("product_model", "category", "problem", "cause", "solution", "keywords")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.CHANGEABLE if name in form.cleaned_data}
+        services.case_summary_save(actor=request.user, complaint=obj.complaint, **data)

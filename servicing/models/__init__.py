@@ -1,0 +1,6 @@
+"""Service work: visits, returns, follow-up calls and the knowledge base."""
+
+from .followups import FollowUp  # noqa: F401
+from .knowledge import CaseSummary  # noqa: F401
+from .returns import ReturnRecord  # noqa: F401
+from .visits import ServiceVisit  # noqa: F401

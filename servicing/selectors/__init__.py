@@ -1,0 +1,141 @@
+"""Reads for the pages around a complaint: visits, returns, follow-up calls, the knowledge base.
+
+Every list starts from a ``*_visible_to(user)`` helper. Sales staff see only the records
+of their own customers; whoever holds ``complaints.view_all_complaints`` sees them all.
+A record the user may not see is simply not in the queryset, so a lookup of it is a 404.
+"""
+
+from django.db.models import Avg, Count, Q
+from django.shortcuts import get_object_or_404
+
+from complaints.models import Complaint
+
+from ..forms import CaseFilter, FollowUpFilter, ReturnFilter, VisitFilter
+from ..models import CaseSummary, FollowUp, ReturnRecord, ServiceVisit
+
+LIST_PAGE_SIZE = 50
+TAB_PAGE_SIZE = 20
+EXPORT_CHUNK = 500
+
+
+def _scoped(queryset, user, customer_path: str, perm: str):
+    """Return ``queryset`` cut down to what ``user`` may see, given the path to the customer."""
+    if not user.is_authenticated or not user.has_perm(perm):
+        return queryset.none()
+    if user.has_perm("complaints.view_all_complaints"):
+        return queryset
+    return queryset.filter(**{f"{customer_path}__salesperson": user})
+
+
+def visits_visible_to(user):
+    return _scoped(ServiceVisit.objects.all(), user, "customer", "servicing.view_servicevisit")
+
+
+def returns_visible_to(user):
+    return _scoped(ReturnRecord.objects.all(), user, "customer", "servicing.view_returnrecord")
+
+
+def follow_ups_visible_to(user):
+    return _scoped(FollowUp.objects.all(), user, "complaint__customer", "servicing.view_followup")
+
+
+def cases_visible_to(user):
+    return _scoped(CaseSummary.objects.all(), user, "complaint__customer", "servicing.view_casesummary")
+
+
+def complaint_get(*, user, number: str) -> Complaint:
+    """Return the complaint numbered ``number`` if the user may see it, else 404."""
+    return get_object_or_404(Complaint.objects.visible_to(user).select_related("customer"), number=number)
+
+
+def complaint_for_customer(*, user, number: str, customer=None) -> Complaint | None:
+    """Return the visible complaint numbered ``number`` (of ``customer`` if given), or None."""
+    complaints = Complaint.objects.visible_to(user).select_related("customer", "product_model")
+    if customer is not None:
+        complaints = complaints.filter(customer=customer)
+    return complaints.filter(number=number.strip().upper()).first()
+
+
+# --- visits -------------------------------------------------------------------
+
+
+def visit_rows(queryset):
+    return queryset.select_related("customer", "engineer", "complaint")
+
+
+def visit_list(*, user, params):
+    """Return the filter (for the form) and the visits the user may see, filtered."""
+    visit_filter = VisitFilter(params, queryset=visits_visible_to(user), user=user)
+    return visit_filter, visit_rows(visit_filter.qs)
+
+
+def visit_get(*, user, pk: int) -> ServiceVisit:
+    rows = visit_rows(visits_visible_to(user)).select_related("dispatched_by", "internal_accepted_by")
+    return get_object_or_404(rows, pk=pk)
+
+
+# --- returns ------------------------------------------------------------------
+
+
+def return_rows(queryset):
+    return queryset.select_related("customer", "product_model", "complaint", "recorded_by")
+
+
+def return_list(*, user, params):
+    return_filter = ReturnFilter(params, queryset=returns_visible_to(user))
+    return return_filter, return_rows(return_filter.qs)
+
+
+def return_get(*, user, pk: int) -> ReturnRecord:
+    return get_object_or_404(return_rows(returns_visible_to(user)), pk=pk)
+
+
+def return_export_rows(*, user, params):
+    """Yield the filtered returns one by one, fetched in chunks, for a streamed export."""
+    _filter, rows = return_list(user=user, params=params)
+    return rows.iterator(chunk_size=EXPORT_CHUNK)
+
+
+# --- follow-up calls ----------------------------------------------------------
+
+
+def follow_up_list(*, user, params):
+    follow_up_filter = FollowUpFilter(params, queryset=follow_ups_visible_to(user))
+    return follow_up_filter, follow_up_filter.qs.select_related("complaint", "complaint__customer", "called_by")
+
+
+def satisfaction_summary(queryset) -> dict:
+    """Return the count, the mean satisfaction and the unsatisfied calls, computed in SQL."""
+    return queryset.aggregate(
+        count=Count("pk"),
+        average=Avg("satisfaction"),
+        unsatisfied=Count("pk", filter=Q(satisfaction__lt=FollowUp.UNSATISFIED_BELOW)),
+        reopened=Count("pk", filter=Q(reopened=True)),
+    )
+
+
+# --- knowledge base -----------------------------------------------------------
+
+
+def case_rows(queryset):
+    return queryset.select_related("complaint", "complaint__customer", "product_model", "written_by")
+
+
+def case_list(*, user, params):
+    case_filter = CaseFilter(params, queryset=cases_visible_to(user))
+    return case_filter, case_rows(case_filter.qs)
+
+
+def case_get(*, user, pk: int) -> CaseSummary:
+    return get_object_or_404(case_rows(cases_visible_to(user)), pk=pk)
+
+
+# --- customer tabs ------------------------------------------------------------
+
+
+def customer_visits(*, user, customer):
+    return visit_rows(visits_visible_to(user).filter(customer=customer))
+
+
+def customer_returns(*, user, customer):
+    return return_rows(returns_visible_to(user).filter(customer=customer))
