@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.keyset import query_without_page
 
-from . import selectors, services
+from . import selectors, serial_links, services
 from .forms import ContactForm, CustomerForm, DeliveryForm, InteractionForm
 from .permissions import can_edit
 from .tabs import customer_tabs
@@ -20,7 +20,12 @@ view_required = permission_required("customers.view_customer", raise_exception=T
 def customer_list(request):
     customer_filter, customers = selectors.customer_list(user=request.user, params=request.GET)
     page = selectors.paginate(customers, request.GET)
-    context = {"filter": customer_filter, "page": page, "query": query_without_page(request)}
+    context = {
+        "filter": customer_filter,
+        "page": page,
+        "query": query_without_page(request),
+        "serial_links": serial_links.links_for(request.user, request.GET.get("q", "")),
+    }
     template = "customers/_customer_table.html" if request.htmx else "customers/customer_list.html"
     return render(request, template, context)
 

@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy
 from complaints.admin import ReadOnlyAdminMixin
 
 from . import services
-from .models import CaseSummary, FollowUp, ReturnRecord, ServiceVisit
+from .models import (
+    CaseSummary,
+    CustomerProperty,
+    Finding,
+    FollowUp,
+    PropertyMovement,
+    PropertyPhoto,
+    ReturnRecord,
+    ServicePlan,
+    ServiceVisit,
+    VisitChase,
+)
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -148,3 +159,66 @@ class CaseSummaryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.CHANGEABLE if name in form.cleaned_data}
         services.case_summary_save(actor=request.user, complaint=obj.complaint, **data)
+
+
+# --- service plans: read here, changed through the plan pages (services) -------------------
+
+
+@admin.register(ServicePlan)
+class ServicePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "customer", "region", "frequency", "first_date", "end_date", "engineer", "active")
+    list_filter = ("kind", "frequency", "active")
+    list_select_related = ("customer", "engineer")
+    search_fields = ("name", "^customer__code", "customer__name", "region")
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("recorded_at", "visit", "severity", "complaint", "sheet", "recorded_by")
+    list_select_related = ("visit__customer", "complaint", "sheet", "recorded_by")
+    search_fields = ("^complaint__number", "^sheet__number", "serial_number")
+
+
+@admin.register(VisitChase)
+class VisitChaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("sent_on", "visit", "created_at")
+    list_select_related = ("visit__customer",)
+
+
+class PropertyMovementInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PropertyMovement
+    fields = readonly_fields = ("moved_at", "from_holder", "from_place", "to_holder_name", "to_place", "reason")
+    extra = 0
+
+
+class PropertyPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PropertyPhoto
+    fields = readonly_fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    extra = 0
+
+
+@admin.register(CustomerProperty)
+class CustomerPropertyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Customer property is read here; every step goes through the record's page (its services)."""
+
+    list_display = ("number", "received_at", "customer", "serial_number", "storage_place", "custodian", "state")
+    list_filter = ("state", "received_at")
+    list_select_related = ("customer", "custodian")
+    search_fields = ("^number", "^serial_number", "^customer__code", "customer__name", "storage_place")
+    date_hierarchy = "received_at"
+    inlines = [PropertyMovementInline, PropertyPhotoInline]
+    actions = ["close_records"]
+
+    def has_close_permission(self, request):
+        return request.user.has_perm("servicing.change_customerproperty")
+
+    @admin.action(description=gettext_lazy("Close (returned or loss reported)"), permissions=["close"])
+    def close_records(self, request, queryset):
+        for record in queryset:
+            try:
+                services.property_close(actor=request.user, record=record)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else _("not allowed")
+                self.message_user(request, f"{record.number}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(number)s: closed.") % {"number": record.number})

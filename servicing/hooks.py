@@ -9,11 +9,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from aftersales import outbox
 from complaints.closing import CloseSection, register_close_section
 from complaints.models import Complaint
 from complaints.panels import register_panel
+from complaints.work import register_work_section
+from customers.serial_links import SerialLink, register_serial_link
 from customers.tabs import Tab, register_tab
 
+from . import emails, history, unit_sources
 from .knowledge import similar_cases
 from .models import CaseSummary
 
@@ -28,6 +32,99 @@ def register() -> None:
     register_close_section(
         CloseSection("case_summary", _("Case summary for the knowledge base"), summary_fields, summary_save)
     )
+    outbox.register("servicing", emails.deliver)
+    register_plans()
+    register_property()
+    register_unit_history()
+
+
+def register_plans() -> None:
+    """Service plans: the complaint a finding opened, the engineer's planned visits, unit history, e-mail."""
+    from .history import register_source
+
+    register_panel("servicing/panels/finding.html", order=5, column="side", context=finding_context)
+    register_work_section("servicing/work/planned_visits.html", planned_visits_context, order=50)
+    register_source(finding_history)
+
+
+def finding_context(request, complaint):
+    """Show where the complaint came from when an inspection opened it (one query)."""
+    from .selectors import complaint_finding
+
+    if complaint.channel != Complaint.Channel.VISIT:
+        return False  # a finding opens its complaint with the channel "visit": others need no query
+    finding = complaint_finding(complaint=complaint)
+    return {"finding": finding, "visit": finding.visit} if finding else False
+
+
+def planned_visits_context(request):
+    from django.utils import timezone
+
+    from .selectors import my_planned_visits
+
+    visits = my_planned_visits(user=request.user)
+    return {"visits": visits, "now": timezone.now()} if visits else None
+
+
+def finding_history(user, serial: str) -> list:
+    """Return the inspection findings recorded on the unit, as unit-history entries (one query)."""
+    from .history import HistoryEntry
+    from .models import Finding
+    from .selectors import visits_visible_to
+
+    if not user.has_perm("servicing.view_finding"):
+        return []
+    rows = Finding.objects.filter(serial_number=serial, visit__in=visits_visible_to(user)).select_related(
+        "visit__plan", "complaint", "sheet"
+    )
+    return [
+        HistoryEntry(
+            when=finding.recorded_at,
+            kind=str(_("Inspection finding")),
+            title=f"{finding.opened.number} {finding.visit.plan.name}",
+            detail=finding.get_severity_display(),
+            url=finding.visit.get_absolute_url(),
+        )
+        for finding in rows
+    ]
+
+
+# --- customer property and the unit history ----------------------------------------------
+
+
+def register_property() -> None:
+    register_tab(
+        Tab(
+            "property", _("Property in our hands"), "servicing:customer_property", "servicing.view_customerproperty", 70
+        )
+    )
+    register_work_section("servicing/work/property.html", property_waiting_context, order=60)
+
+
+def property_waiting_context(request):
+    """Return the customer property waiting on this user (custody, an unreported loss, closing)."""
+    from .selectors import property_waiting_on
+
+    if not request.user.has_perm("servicing.view_customerproperty"):
+        return None
+    rows = list(property_waiting_on(request.user))
+    return {"rows": rows} if rows else None
+
+
+def register_unit_history() -> None:
+    for source in unit_sources.SOURCES:
+        history.register_source(source)
+    register_serial_link(
+        SerialLink("unit_history", _("Unit history"), "servicing:unit_history", "customers.view_delivery")
+    )
+    register_panel("servicing/panels/unit_history.html", order=40, column="side_end", context=unit_history_context)
+
+
+def unit_history_context(request, complaint):
+    """Offer the unit history on the page of a complaint about a known unit (no query)."""
+    if not complaint.serial_number:
+        return False
+    return {"serial": complaint.serial_number}
 
 
 # --- the complaint page -----------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import followups, knowledge, returns, tabs, visits
+from .views import followups, knowledge, plans, returns, tabs, units, visits
+from .views import property as property_views
 
 app_name = "servicing"
 
@@ -25,4 +26,26 @@ urlpatterns = [
     path("complaint/<str:number>/case-summary/", knowledge.case_summary_for_complaint, name="case_summary"),
     path("customer/<int:pk>/visits/", tabs.customer_visits, name="customer_visits"),
     path("customer/<int:pk>/returns/", tabs.customer_returns, name="customer_returns"),
+    # Service plans (售后服务计划): periodic inspections and maintenance, and their findings.
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/pause/", plans.plan_pause_view, name="plan_pause"),
+    path("plans/<int:pk>/resume/", plans.plan_resume_view, name="plan_resume"),
+    path("plans/<int:pk>/end/", plans.plan_end_view, name="plan_end"),
+    path("visits/<int:pk>/finding/", plans.finding_create, name="finding_create"),
+]
+
+# --- customer property (顾客财产) and the unit history ---------------------------------
+urlpatterns += [
+    path("property/", property_views.property_list, name="property_list"),
+    path("property/new/", property_views.property_create, name="property_create"),
+    path("property/<int:pk>/", property_views.property_detail, name="property_detail"),
+    path("property/<int:pk>/files/", property_views.property_photo_add, name="property_photo_add"),
+    path("property/<int:pk>/files/<int:photo_pk>/", property_views.property_photo, name="property_photo"),
+    path("property/<int:pk>/<slug:step>/", property_views.property_step, name="property_step"),
+    path("customer/<int:pk>/property/", property_views.customer_property, name="customer_property"),
+    path("units/", units.unit_search, name="unit_search"),
+    path("units/<str:serial>/", units.unit_history, name="unit_history"),
 ]

@@ -302,6 +302,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quality.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Service plans: create the planned inspection and maintenance visits of the next two
+    # weeks. Once a day early, so the engineers' "my work" is ready in the morning; each visit
+    # is unique per plan, customer and date, so a rerun or a second beat creates nothing more.
+    "servicing-generate-plan-visits": {
+        "task": "servicing.tasks.generate_plan_visits",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Service plans: chase the engineer (and the after-sales manager) of each planned visit
+    # whose start has passed without an actual end. Once a day after generation; each
+    # reminder is claimed per visit and day, so a rerun sends nothing twice.
+    "servicing-chase-overdue-plan-visits": {
+        "task": "servicing.tasks.chase_overdue_plan_visits",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }
 
 LOGGING = {

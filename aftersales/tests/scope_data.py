@@ -34,8 +34,15 @@ from customers.tests.factories import (
 )
 from quality.models import CapaSource, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from quality.tests.factories import CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
-from servicing.models import CaseSummary
-from servicing.tests.factories import FollowUpFactory, ReturnRecordFactory, ServiceVisitFactory
+from servicing.models import CaseSummary, PropertyPhoto
+from servicing.tests.factories import (
+    CustomerPropertyFactory,
+    FollowUpFactory,
+    PlanVisitFactory,
+    ReturnRecordFactory,
+    ServicePlanFactory,
+    ServiceVisitFactory,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 COMMON_BATCH = "BATCH-COMMON-01"
@@ -145,6 +152,14 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         **unit,
     )
     r.visit = ServiceVisitFactory(complaint=r.complaint, place=f"{prefix}-VISIT", engineer=staff.engineer)
+    r.plan = ServicePlanFactory(
+        name=f"{prefix}-PLAN",
+        customer=r.customer,
+        delivery=r.delivery,
+        engineer=staff.engineer,
+        notes=f"{prefix}-NOTES",
+    )
+    r.plan_visit = PlanVisitFactory(plan=r.plan, place=f"{prefix}-PLAN-VISIT")
     r.return_record = ReturnRecordFactory(
         complaint=r.complaint,
         product_model=model,
@@ -188,6 +203,27 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         owner=staff.investigator,
         created_by=staff.leader,
     )
+    r.customer_property = CustomerPropertyFactory(
+        number=f"GCC-{period}-{number}1",
+        customer=r.customer,
+        complaint=r.complaint,
+        product_model=model,
+        serial_number=r.delivery.serial_number,
+        description=f"{prefix}-PROPERTY",
+        storage_place=f"{prefix}-SHELF",
+        received_by=staff.engineer,
+        custodian=staff.engineer,
+    )
+    r.property_photo = PropertyPhoto.objects.create(
+        item=r.customer_property,
+        file=ContentFile(f"{prefix}-PROPERTY-BYTES".encode(), name="unit.png"),
+        original_name=f"{prefix}-PROPERTY-PHOTO.png",
+        content_type="image/png",
+        size=10,
+        uploaded_by=staff.engineer,
+    )
+    r.mark(r.customer_property.number, r.customer_property.description, r.customer_property.storage_place)
+    r.mark(r.property_photo.original_name, f"{prefix}-PROPERTY-BYTES")
     # A rectification notice answers a supervision check, not a customer: it carries no marker.
     r.notice = CapaActionFactory(number=f"CA-{year}-{number}2", notice=True, owner=staff.investigator)
     r.mark(
@@ -211,6 +247,9 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         r.closed_complaint.number,
         r.closed_complaint.title,
         r.visit.place,
+        r.plan.name,
+        r.plan.notes,
+        r.plan_visit.place,
         r.return_record.reason,
         r.follow_up.remarks,
         r.sheet.number,

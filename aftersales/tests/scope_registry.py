@@ -124,6 +124,23 @@ register("servicing:case_edit", Fill(_by(pk="case.pk")))
 register("servicing:case_summary", Fill(_by(number="closed_complaint.number")))
 register("servicing:customer_visits", Fill(CUSTOMER))
 register("servicing:customer_returns", Fill(CUSTOMER))
+# Service plans: a plan of each salesperson's customer and its generated visit.
+register("servicing:plan_list")
+register("servicing:plan_create")
+for name in ("plan_detail", "plan_edit", "plan_pause", "plan_resume", "plan_end"):
+    register(f"servicing:{name}", Fill(_by(pk="plan.pk")))
+register("servicing:finding_create", Fill(_by(pk="plan_visit.pk")))
+# customer property and the unit history
+PROPERTY = _by(pk="customer_property.pk")
+register("servicing:property_list", Fill(htmx=True, query=lambda r: {"customer": _search(r.customer.name)}))
+register("servicing:property_create")
+register("servicing:property_detail", Fill(PROPERTY))
+register("servicing:property_photo_add", Fill(PROPERTY, notes="POST only"))
+register("servicing:property_photo", Fill(_by(pk="customer_property.pk", photo_pk="property_photo.pk")))
+register("servicing:property_step", Fill(lambda r: {"pk": r.customer_property.pk, "step": "close"}, notes="POST only"))
+register("servicing:customer_property", Fill(CUSTOMER))
+register("servicing:unit_search", Fill(query=lambda r: {"serial": _search(r.delivery.serial_number)}))
+register("servicing:unit_history", Fill(_by(serial="delivery.serial_number")))
 
 # --- quality ------------------------------------------------------------------------------------
 SHEET = _by(number="sheet.number")

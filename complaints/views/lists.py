@@ -7,7 +7,7 @@ from aftersales.keyset import query_without_page
 from aftersales.waiting import Directory
 from customers.selectors import customer_get
 
-from .. import selectors, waiting
+from .. import selectors, waiting, work
 from .common import view_required, with_sla
 
 
@@ -38,6 +38,7 @@ def my_work(request):
         "counts": selectors.my_work_counts(user=request.user),
         "only": only,
         "query": f"only={only}" if only else "",
+        "sections": work.sections_for(request),
     }
     return render(request, "complaints/my_work.html", context)
 

@@ -2,5 +2,7 @@
 
 from .followups import FollowUp  # noqa: F401
 from .knowledge import CaseSummary  # noqa: F401
+from .plans import Finding, ServicePlan, VisitChase  # noqa: F401
+from .property import CustomerProperty, PropertyMovement, PropertyPhoto  # noqa: F401
 from .returns import ReturnRecord  # noqa: F401
 from .visits import ServiceVisit  # noqa: F401

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
@@ -23,6 +24,12 @@ class ServiceVisit(models.Model):
         PARTLY = "partly", _("Partly resolved")
         UNRESOLVED = "unresolved", _("Not resolved")
 
+    class Purpose(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        INSPECTION = "inspection", _("Inspection")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        COMMISSIONING = "commissioning", _("Commissioning")
+
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("complaint")
     )
@@ -31,6 +38,16 @@ class ServiceVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("engineer")
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ONSITE)
+    purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices, default=Purpose.REPAIR)
+    plan = models.ForeignKey(
+        "servicing.ServicePlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("service plan"),
+    )
+    occurrence = models.DateField(_("plan date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     people = models.CharField(_("people present"), max_length=200, blank=True)
     planned_start = models.DateTimeField(_("planned start"))
@@ -65,6 +82,12 @@ class ServiceVisit(models.Model):
         indexes = [
             models.Index(fields=["engineer", "-planned_start"], name="visit_engineer_start"),
             models.Index(fields=["customer", "-planned_start"], name="visit_customer_start"),
+            # The daily chase reads the plan visits not yet done whose planned start has passed.
+            models.Index(
+                fields=["planned_start"],
+                name="visit_plan_open_start",
+                condition=Q(plan__isnull=False, actual_end__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -77,6 +100,13 @@ class ServiceVisit(models.Model):
                 | Q(actual_end__gte=models.F("actual_start")),
                 name="visit_actual_order",
             ),
+            # One visit per plan, customer and date: the daily generation may run twice at once.
+            models.UniqueConstraint(fields=["plan", "customer", "occurrence"], name="visit_once_per_occurrence"),
+            models.CheckConstraint(
+                condition=Q(plan__isnull=True, occurrence__isnull=True)
+                | Q(plan__isnull=False, occurrence__isnull=False),
+                name="visit_plan_has_occurrence",
+            ),
         ]
 
     def __str__(self):
@@ -84,6 +114,11 @@ class ServiceVisit(models.Model):
 
     def get_absolute_url(self):
         return reverse("servicing:visit_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        """A plan visit whose planned start has passed without an actual end."""
+        return bool(self.plan_id) and self.actual_end is None and self.planned_start < timezone.now()
 
     @property
     def is_archived(self) -> bool:

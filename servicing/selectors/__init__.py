@@ -139,3 +139,27 @@ def customer_visits(*, user, customer):
 
 def customer_returns(*, user, customer):
     return return_rows(returns_visible_to(user).filter(customer=customer))
+
+
+# --- service plans ------------------------------------------------------------
+
+from .plans import (  # noqa: E402, F401
+    ON_TIME_DAYS,
+    complaint_finding,
+    engineer_rates,
+    my_planned_visits,
+    plan_get,
+    plan_list,
+    plan_visits,
+    plans_visible_to,
+    visit_findings,
+)
+
+# --- customer property (its own module) ---------------------------------------
+from .property import customer_property as customer_property  # noqa: E402
+from .property import property_get as property_get  # noqa: E402
+from .property import property_list as property_list  # noqa: E402
+from .property import property_movements as property_movements  # noqa: E402
+from .property import property_rows as property_rows  # noqa: E402
+from .property import property_visible_to as property_visible_to  # noqa: E402
+from .property import property_waiting_on as property_waiting_on  # noqa: E402

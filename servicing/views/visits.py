@@ -16,6 +16,7 @@ from ..forms import VisitDispatchForm, VisitRecordForm
 from ..models import ServiceVisit
 from ..services import visit_accept_internal, visit_save
 from . import add_service_errors, list_context
+from .plans import visit_waiting
 
 view_required = permission_required("servicing.view_servicevisit", raise_exception=True)
 
@@ -91,6 +92,9 @@ def visit_detail(request, pk):
         "form": form,
         "can_edit": can_record and not visit.is_archived,
         "can_accept": request.user.has_perm("servicing.accept_servicevisit") and not visit.is_archived,
+        "findings": selectors.visit_findings(user=request.user, visit=visit),
+        "can_record_finding": bool(visit.plan_id) and request.user.has_perm("servicing.add_finding"),
+        "waiting_lines": visit_waiting(visit),
     }
     return render(request, "servicing/visit_detail.html", context, status=status)
 

@@ -1,0 +1,52 @@
+"""One function per message of service work; templates in templates/emails/servicing_* and property_*.
+
+The outbox stores a message's kind and its record's id; ``deliver`` loads the record
+afresh (it may have changed since the message was written) and sends.
+"""
+
+from django.contrib.auth import get_user_model
+
+from aftersales import emails, roles
+
+from .models import CustomerProperty, ServiceVisit
+
+
+def _managers():
+    return get_user_model().objects.filter(is_active=True, groups__name=roles.AFTERSALES_MANAGER).distinct()
+
+
+def visit_overdue(visit: ServiceVisit) -> int:
+    """Chase the engineer (and tell the after-sales manager) about a planned visit not done in time."""
+    if visit.actual_end is not None:
+        return 0  # done since the reminder was written: nothing to chase
+    people = [visit.engineer, *_managers()]
+    return emails.send("servicing_visit_overdue", emails.addresses(people), {"visit": visit})
+
+
+def property_loss(record: CustomerProperty) -> int:
+    """Tell the customer's primary contact that their goods in our hands were lost or damaged."""
+    contact = record.customer.contacts.filter(is_primary=True).first()
+    if contact is None or not contact.email:
+        return 0
+    return emails.send("property_loss", [contact.email], {"record": record, "contact": contact})
+
+
+def _visit(pk):
+    return ServiceVisit.objects.select_related("customer", "engineer", "plan").get(pk=pk)
+
+
+def _property(pk):
+    return CustomerProperty.objects.select_related("customer", "product_model").get(pk=pk)
+
+
+# kind → (load the record by id, send)
+MESSAGES = {
+    "visit_overdue": (_visit, visit_overdue),
+    "property_loss": (_property, property_loss),
+}
+
+
+def deliver(kind: str, object_id: int, extra: dict) -> int:
+    """Send the outbox's service-work notification ``kind``; return the count sent."""
+    load, send = MESSAGES[kind]
+    return send(load(object_id), **extra)
