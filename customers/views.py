@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from aftersales.keyset import query_without_page
 
 from . import selectors, serial_links, services
+from .annotations import annotate_deliveries
 from .forms import ContactForm, CustomerForm, DeliveryForm, InteractionForm
 from .permissions import can_edit
 from .tabs import customer_tabs
@@ -76,9 +77,11 @@ def customer_detail(request, pk):
     return render(request, "customers/customer_detail.html", context)
 
 
-def _tab(request, pk, template, rows, **extra):
+def _tab(request, pk, template, rows, annotate=None, **extra):
     customer = selectors.customer_get(user=request.user, pk=pk)
     page = selectors.paginate(rows(customer), request.GET, selectors.TAB_PAGE_SIZE)
+    if annotate is not None:
+        annotate(request.user, page.object_list)
     context = {"customer": customer, "page": page, **extra}
     context["can_edit"] = can_edit(request.user, customer, extra.get("edit_perm", "customers.change_customer"))
     return render(request, template, context)
@@ -102,6 +105,7 @@ def deliveries_tab(request, pk):
         pk,
         "customers/tabs/deliveries.html",
         selectors.customer_deliveries,
+        annotate=annotate_deliveries,
         edit_perm="customers.change_delivery",
     )
 

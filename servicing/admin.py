@@ -11,6 +11,10 @@ from complaints.admin import ReadOnlyAdminMixin
 from . import services
 from .models import (
     CaseSummary,
+    ChecklistItem,
+    CommissioningChecklist,
+    CommissioningLine,
+    CommissioningReport,
     CustomerProperty,
     Finding,
     FollowUp,
@@ -222,3 +226,47 @@ class CustomerPropertyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{record.number}: {reason}", messages.ERROR)
             else:
                 self.message_user(request, _("%(number)s: closed.") % {"number": record.number})
+
+
+# --- installation and commissioning ---------------------------------------------------------
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    fields = ("position", "text", "kind", "unit", "min_value", "max_value", "required")
+    extra = 3
+
+
+@admin.register(CommissioningChecklist)
+class CommissioningChecklistAdmin(admin.ModelAdmin):
+    """The commissioning checklist per product model; a report keeps the copy it was made with."""
+
+    list_display = ("product_model", "updated_by", "updated_at")
+    list_select_related = ("product_model", "updated_by")
+    search_fields = ("^product_model__code", "product_model__name")
+    fields = ("product_model", "notes", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+    autocomplete_fields = ("product_model",)
+    inlines = [ChecklistItemInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CommissioningLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CommissioningLine
+    fields = ("position", "text", "kind", "unit", "min_value", "max_value", "required", "measured_value", "checked")
+    fields += ("outcome", "remark")
+    extra = 0
+
+
+@admin.register(CommissioningReport)
+class CommissioningReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Commissioning reports, read-only: every step goes through the services on the visit page."""
+
+    list_display = ("__str__", "state", "result", "signed_by", "customer_acceptance_date")
+    list_filter = ("state", "result")
+    list_select_related = ("visit__customer", "signed_by")
+    search_fields = ("^visit__customer__code", "visit__customer__name", "^visit__delivery__serial_number")
+    inlines = [CommissioningLineInline]

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from aftersales import emails, roles
 
-from .models import CustomerProperty, ServiceVisit
+from .models import CommissioningReport, CustomerProperty, ServiceVisit
 
 
 def _managers():
@@ -23,6 +23,18 @@ def visit_overdue(visit: ServiceVisit) -> int:
     return emails.send("servicing_visit_overdue", emails.addresses(people), {"visit": visit})
 
 
+def commissioning_dispatched(visit: ServiceVisit) -> int:
+    """Tell the engineer where and when to install and commission the unit."""
+    return emails.send("servicing_commissioning_dispatched", emails.addresses([visit.engineer]), {"visit": visit})
+
+
+def commissioning_accepted(report: CommissioningReport) -> int:
+    """Tell the customer's salesperson that the customer accepted the commissioning."""
+    salesperson = report.visit.customer.salesperson
+    recipients = emails.addresses([salesperson] if salesperson else [])
+    return emails.send("servicing_commissioning_accepted", recipients, {"report": report})
+
+
 def property_loss(record: CustomerProperty) -> int:
     """Tell the customer's primary contact that their goods in our hands were lost or damaged."""
     contact = record.customer.contacts.filter(is_primary=True).first()
@@ -32,7 +44,12 @@ def property_loss(record: CustomerProperty) -> int:
 
 
 def _visit(pk):
-    return ServiceVisit.objects.select_related("customer", "engineer", "plan").get(pk=pk)
+    return ServiceVisit.objects.select_related("customer", "engineer", "plan", "delivery__product_model").get(pk=pk)
+
+
+def _report(pk):
+    related = ("visit__customer__salesperson", "visit__delivery__product_model")
+    return CommissioningReport.objects.select_related(*related).get(pk=pk)
 
 
 def _property(pk):
@@ -42,6 +59,8 @@ def _property(pk):
 # kind → (load the record by id, send)
 MESSAGES = {
     "visit_overdue": (_visit, visit_overdue),
+    "commissioning_dispatched": (_visit, commissioning_dispatched),
+    "commissioning_accepted": (_report, commissioning_accepted),
     "property_loss": (_property, property_loss),
 }
 

@@ -14,10 +14,13 @@ from complaints.closing import CloseSection, register_close_section
 from complaints.models import Complaint
 from complaints.panels import register_panel
 from complaints.work import register_work_section
+from customers.annotations import register_delivery_annotation
 from customers.serial_links import SerialLink, register_serial_link
 from customers.tabs import Tab, register_tab
 
 from . import emails, history, unit_sources
+from .commissioning import commissioning_badges, commissioning_history
+from .history import register_source
 from .knowledge import similar_cases
 from .models import CaseSummary
 
@@ -36,6 +39,7 @@ def register() -> None:
     register_plans()
     register_property()
     register_unit_history()
+    register_commissioning()
 
 
 def register_plans() -> None:
@@ -125,6 +129,12 @@ def unit_history_context(request, complaint):
     if not complaint.serial_number:
         return False
     return {"serial": complaint.serial_number}
+
+
+def register_commissioning() -> None:
+    """Installation and commissioning: the deliveries tab's badges and the unit history."""
+    register_delivery_annotation(commissioning_badges)
+    register_source(commissioning_history)
 
 
 # --- the complaint page -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import followups, knowledge, plans, returns, tabs, units, visits
+from .views import commissioning, followups, knowledge, plans, returns, tabs, units, visits
 from .views import property as property_views
 
 app_name = "servicing"
@@ -48,4 +48,14 @@ urlpatterns += [
     path("customer/<int:pk>/property/", property_views.customer_property, name="customer_property"),
     path("units/", units.unit_search, name="unit_search"),
     path("units/<str:serial>/", units.unit_history, name="unit_history"),
+    # --- installation and commissioning (安装调试) ---
+    path("commissioning/", commissioning.commissioning_list, name="commissioning_list"),
+    path("commissioning/dispatch/", commissioning.commissioning_dispatch_view, name="commissioning_dispatch"),
+    path("commissioning/checklists/", commissioning.checklist_list, name="checklist_list"),
+    path("commissioning/checklists/<int:model_pk>/", commissioning.checklist_edit, name="checklist_edit"),
+    path("commissioning/<int:pk>/results/", commissioning.commissioning_results, name="commissioning_results"),
+    path("commissioning/<int:pk>/sign/", commissioning.commissioning_complete_view, name="commissioning_complete"),
+    path("commissioning/<int:pk>/reopen/", commissioning.commissioning_reopen_view, name="commissioning_reopen"),
+    path("commissioning/<int:pk>/accept/", commissioning.commissioning_accept_view, name="commissioning_accept"),
+    path("commissioning/<int:pk>/print/", commissioning.commissioning_print, name="commissioning_print"),
 ]

@@ -171,6 +171,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# The company named in the header of printed records (commissioning report).
+COMPANY_NAME = env("COMPANY_NAME", default="")
 USE_I18N = True
 USE_TZ = True
 

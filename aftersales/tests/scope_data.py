@@ -34,8 +34,10 @@ from customers.tests.factories import (
 )
 from quality.models import CapaSource, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from quality.tests.factories import CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
-from servicing.models import CaseSummary, PropertyPhoto
+from servicing.models import CaseSummary, CommissioningReport, PropertyPhoto
 from servicing.tests.factories import (
+    ChecklistFactory,
+    CommissioningVisitFactory,
     CustomerPropertyFactory,
     FollowUpFactory,
     PlanVisitFactory,
@@ -224,6 +226,27 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
     )
     r.mark(r.customer_property.number, r.customer_property.description, r.customer_property.storage_place)
     r.mark(r.property_photo.original_name, f"{prefix}-PROPERTY-BYTES")
+    # A commissioning of the unit, accepted by a named person of the customer.
+    r.commissioning = CommissioningReport.objects.create(
+        visit=CommissioningVisitFactory(
+            delivery=r.delivery, place=f"{prefix}-COMMISSIONING-SITE", engineer=staff.engineer
+        ),
+        created_by=staff.engineer,
+        state=CommissioningReport.State.ACCEPTED,
+        result=CommissioningReport.Result.PASSED,
+        remarks=f"{prefix}-COMMISSIONING-REMARKS",
+        signed_by=staff.engineer,
+        signed_at=timezone.now(),
+        customer_acceptance_name=f"{prefix}-ACCEPTOR",
+        customer_acceptance_date=timezone.localdate(),
+    )
+    r.commissioning.lines.create(position=1, text="接地连接可靠", checked=True, outcome="pass", remark=f"{prefix}-LINE")
+    r.mark(
+        r.commissioning.visit.place,
+        r.commissioning.remarks,
+        r.commissioning.customer_acceptance_name,
+        f"{prefix}-LINE",
+    )
     # A rectification notice answers a supervision check, not a customer: it carries no marker.
     r.notice = CapaActionFactory(number=f"CA-{year}-{number}2", notice=True, owner=staff.investigator)
     r.mark(
@@ -351,6 +374,7 @@ def build_world() -> SimpleNamespace:
         production=UserFactory(username="scope_production_head", department="生产部"),
     )
     model = ProductModelFactory(code="SCOPE-KYN28")
+    ChecklistFactory(product_model=model)
     mine = _records("MINE-S1", sales, staff, model, 7771)
     theirs = _records("SECRET-S2", sales2, staff, model, 7772)
     shared = _shared(mine, theirs, staff, model)

@@ -141,6 +141,15 @@ register("servicing:property_step", Fill(lambda r: {"pk": r.customer_property.pk
 register("servicing:customer_property", Fill(CUSTOMER))
 register("servicing:unit_search", Fill(query=lambda r: {"serial": _search(r.delivery.serial_number)}))
 register("servicing:unit_history", Fill(_by(serial="delivery.serial_number")))
+# installation and commissioning
+COMMISSIONING = _by(pk="commissioning.pk")
+register("servicing:commissioning_list")
+register("servicing:commissioning_dispatch", Fill(query=lambda r: {"delivery": r.delivery.pk}))
+register("servicing:checklist_list", Fill(notes="product models and item counts: no customer records"))
+register("servicing:checklist_edit", Fill(lambda r: {"model_pk": r.delivery.product_model_id}, notes="no records"))
+for name in ("commissioning_results", "commissioning_complete", "commissioning_reopen", "commissioning_accept"):
+    register(f"servicing:{name}", Fill(COMMISSIONING))
+register("servicing:commissioning_print", Fill(COMMISSIONING))
 
 # --- quality ------------------------------------------------------------------------------------
 SHEET = _by(number="sheet.number")

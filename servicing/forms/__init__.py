@@ -30,6 +30,14 @@ SATISFACTION_CHOICES = [
     (5, _("5 – Very satisfied")),
 ]
 
+ATTITUDE_CHOICES = [
+    (1, _("1 – Very poor")),
+    (2, _("2 – Poor")),
+    (3, _("3 – Acceptable")),
+    (4, _("4 – Good")),
+    (5, _("5 – Excellent")),
+]
+
 
 def engineers():
     """Return the active users who may be dispatched: holders of ``complaints.handle_complaint``."""
@@ -375,6 +383,13 @@ class ReturnForm(LengthHints, ComplaintNumberMixin, forms.ModelForm):
 class FollowUpForm(LengthHints, forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"), choices=SATISFACTION_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    attitude = forms.TypedChoiceField(
+        label=_("Engineer's service attitude"),
+        choices=ATTITUDE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("How the customer rates the attitude of the engineer who handled the case."),
     )
     contact_name = forms.CharField(label=_("Spoke with"), max_length=50, required=False)
     remarks = forms.CharField(

@@ -1,5 +1,11 @@
 """Service work: visits, returns, follow-up calls and the knowledge base."""
 
+from .commissioning import (  # noqa: F401
+    ChecklistItem,
+    CommissioningChecklist,
+    CommissioningLine,
+    CommissioningReport,
+)
 from .followups import FollowUp  # noqa: F401
 from .knowledge import CaseSummary  # noqa: F401
 from .plans import Finding, ServicePlan, VisitChase  # noqa: F401

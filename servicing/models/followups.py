@@ -20,6 +20,10 @@ class FollowUp(models.Model):
         _("satisfaction (1–5)"),
         choices=[(i, str(i)) for i in range(1, 6)],
     )
+    # Null on calls logged before the question was asked; the form requires it on new calls.
+    attitude = models.PositiveSmallIntegerField(
+        _("service attitude (1–5)"), choices=[(i, str(i)) for i in range(1, 6)], null=True, blank=True
+    )
     remarks = models.TextField(_("remarks"), blank=True)
     reopened = models.BooleanField(_("reopened the complaint"), default=False)
     called_by = models.ForeignKey(
@@ -35,7 +39,11 @@ class FollowUp(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="follow_up_satisfaction_1_5"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(attitude__isnull=True) | (Q(attitude__gte=1) & Q(attitude__lte=5)),
+                name="follow_up_attitude_1_5",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from customers.models import Customer
+from customers.models import Customer, Delivery
 
 
 class ServiceVisit(models.Model):
@@ -28,7 +28,7 @@ class ServiceVisit(models.Model):
         REPAIR = "repair", _("Repair")
         INSPECTION = "inspection", _("Inspection")
         MAINTENANCE = "maintenance", _("Maintenance")
-        COMMISSIONING = "commissioning", _("Commissioning")
+        COMMISSIONING = "commissioning", _("Installation and commissioning")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("complaint")
@@ -36,6 +36,16 @@ class ServiceVisit(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="visits", verbose_name=_("customer"))
     engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("engineer")
+    )
+    purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices, default=Purpose.REPAIR)
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("delivered unit"),
+        help_text=_("The unit this visit installs and commissions."),
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ONSITE)
     purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices, default=Purpose.REPAIR)

@@ -9,9 +9,11 @@ from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404
 
 from complaints.models import Complaint
+from customers.models import Customer, Delivery, ProductModel
+from customers.selectors import paginate  # noqa: F401  (the lists of service work page by keyset)
 
 from ..forms import CaseFilter, FollowUpFilter, ReturnFilter, VisitFilter
-from ..models import CaseSummary, FollowUp, ReturnRecord, ServiceVisit
+from ..models import CaseSummary, CommissioningReport, FollowUp, ReturnRecord, ServiceVisit
 
 LIST_PAGE_SIZE = 50
 TAB_PAGE_SIZE = 20
@@ -70,7 +72,9 @@ def visit_list(*, user, params):
 
 
 def visit_get(*, user, pk: int) -> ServiceVisit:
-    rows = visit_rows(visits_visible_to(user)).select_related("dispatched_by", "internal_accepted_by")
+    rows = visit_rows(visits_visible_to(user)).select_related(
+        "dispatched_by", "internal_accepted_by", "delivery__product_model"
+    )
     return get_object_or_404(rows, pk=pk)
 
 
@@ -111,6 +115,26 @@ def satisfaction_summary(queryset) -> dict:
         average=Avg("satisfaction"),
         unsatisfied=Count("pk", filter=Q(satisfaction__lt=FollowUp.UNSATISFIED_BELOW)),
         reopened=Count("pk", filter=Q(reopened=True)),
+    )
+
+
+def attitude_by_engineer(queryset) -> list[dict]:
+    """Return the mean service attitude per engineer over ``queryset``, computed in SQL.
+
+    The engineer rated is the complaint's assignee: the one who handled the case and spoke
+    with the customer, whether or not a visit was made (a case may have several visits or none).
+    Calls logged before attitude was asked (null) are left out.
+    """
+    return list(
+        queryset.filter(attitude__isnull=False, complaint__assignee__isnull=False)
+        .values(
+            "complaint__assignee",
+            "complaint__assignee__username",
+            "complaint__assignee__last_name",
+            "complaint__assignee__first_name",
+        )
+        .annotate(calls=Count("pk"), average=Avg("attitude"))
+        .order_by("-average", "complaint__assignee__username")
     )
 
 
@@ -163,3 +187,48 @@ from .property import property_movements as property_movements  # noqa: E402
 from .property import property_rows as property_rows  # noqa: E402
 from .property import property_visible_to as property_visible_to  # noqa: E402
 from .property import property_waiting_on as property_waiting_on  # noqa: E402
+
+# --- installation and commissioning -------------------------------------------
+
+
+def commissioning_reports_visible_to(user):
+    return _scoped(CommissioningReport.objects.all(), user, "visit__customer", "servicing.view_commissioningreport")
+
+
+def commissioning_rows(queryset):
+    return queryset.select_related("visit__customer", "visit__engineer", "visit__delivery__product_model")
+
+
+def commissioning_list(*, user):
+    return commissioning_rows(commissioning_reports_visible_to(user))
+
+
+def commissioning_get(*, user, pk: int) -> CommissioningReport:
+    rows = commissioning_rows(commissioning_reports_visible_to(user)).select_related(
+        "signed_by", "created_by", "acceptance_recorded_by"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def commissioning_for_visit(*, user, visit) -> CommissioningReport | None:
+    """Return the report of ``visit`` with its lines (two queries), or None."""
+    report = commissioning_reports_visible_to(user).select_related("signed_by").filter(visit=visit).first()
+    if report is not None:
+        report.visit = visit
+        report.line_list = list(report.lines.all())
+    return report
+
+
+def checklists():
+    """Return the product models with the item count of their checklist (one query)."""
+    return ProductModel.objects.annotate(
+        item_count=Count("commissioning_checklist__items"),
+    ).order_by("-is_active", "code")
+
+
+def delivery_get(*, user, pk: int):
+    return get_object_or_404(deliveries_visible_to(user).select_related("customer", "product_model"), pk=pk)
+
+
+def deliveries_visible_to(user):
+    return Delivery.objects.filter(customer__in=Customer.objects.visible_to(user))

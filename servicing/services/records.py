@@ -154,7 +154,14 @@ def return_save(*, actor, record: ReturnRecord | None = None, **data) -> ReturnR
 
 @transaction.atomic
 def follow_up_log(
-    *, actor, complaint: Complaint, satisfaction: int, remarks: str = "", contact_name: str = "", called_at=None
+    *,
+    actor,
+    complaint: Complaint,
+    satisfaction: int,
+    attitude: int | None = None,
+    remarks: str = "",
+    contact_name: str = "",
+    called_at=None,
 ) -> FollowUp:
     """Record the follow-up call; an unsatisfied customer reopens the complaint."""
     complaint = _locked(complaint)
@@ -171,6 +178,7 @@ def follow_up_log(
         complaint=complaint,
         called_by=actor,
         satisfaction=satisfaction,
+        attitude=attitude,
         remarks=remarks,
         contact_name=contact_name,
         called_at=called_at or timezone.now(),

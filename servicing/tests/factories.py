@@ -1,6 +1,7 @@
 """Factories of service work records."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -8,9 +9,18 @@ from django.utils import timezone
 from aftersales.tests.factories import UserFactory
 from complaints.models import Complaint
 from complaints.tests.factories import ComplaintFactory
-from customers.tests.factories import CustomerFactory, ProductModelFactory
+from customers.tests.factories import CustomerFactory, DeliveryFactory, ProductModelFactory
 
-from ..models import CustomerProperty, FollowUp, ReturnRecord, ServicePlan, ServiceVisit
+from ..models import (
+    ChecklistItem,
+    CommissioningChecklist,
+    CustomerProperty,
+    FollowUp,
+    ReturnRecord,
+    ServicePlan,
+    ServiceVisit,
+)
+from ..models.commissioning import ItemKind
 
 
 class ServiceVisitFactory(factory.django.DjangoModelFactory):
@@ -88,3 +98,40 @@ class CustomerPropertyFactory(factory.django.DjangoModelFactory):
     received_by = factory.SubFactory(UserFactory)
     custodian = factory.LazyAttribute(lambda o: o.received_by)
     received_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    """A checklist of two items: a required check and a required measurement with limits."""
+
+    class Meta:
+        model = CommissioningChecklist
+        skip_postgeneration_save = True
+
+    product_model = factory.SubFactory(ProductModelFactory)
+    updated_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        rows = extracted if extracted is not None else DEFAULT_ITEMS
+        for number, row in enumerate(rows, start=1):
+            ChecklistItem.objects.create(checklist=self, position=number, **row)
+
+
+DEFAULT_ITEMS = [
+    {"text": "接地连接可靠", "kind": ItemKind.CHECK},
+    {
+        "text": "主回路绝缘电阻",
+        "kind": ItemKind.MEASURED,
+        "unit": "MΩ",
+        "min_value": Decimal("1000"),
+        "max_value": None,
+    },
+    {"text": "柜体清洁", "kind": ItemKind.CHECK, "required": False},
+]
+
+
+class CommissioningVisitFactory(ServiceVisitFactory):
+    complaint = None
+    delivery = factory.SubFactory(DeliveryFactory)
+    customer = factory.LazyAttribute(lambda o: o.delivery.customer)
+    purpose = ServiceVisit.Purpose.COMMISSIONING

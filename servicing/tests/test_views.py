@@ -534,11 +534,12 @@ def test_unsatisfied_follow_up_needs_remarks_and_reopens_the_complaint(world, cl
     url = reverse("servicing:follow_up", args=[world.complaint.number])
     called_at = _local(_now())
 
-    missing = client.post(url, {"satisfaction": 2, "called_at": called_at})
+    missing = client.post(url, {"satisfaction": 2, "attitude": 4, "called_at": called_at})
     assert "remarks" in missing.context["form"].errors
     assert not FollowUp.objects.exists()
 
-    response = client.post(url, {"satisfaction": 2, "called_at": called_at, "remarks": "仍有异响"}, follow=True)
+    data = {"satisfaction": 2, "attitude": 4, "called_at": called_at, "remarks": "仍有异响"}
+    response = client.post(url, data, follow=True)
 
     world.complaint.refresh_from_db()
     assert world.complaint.state == Complaint.State.ANALYSING
@@ -550,7 +551,7 @@ def test_unsatisfied_follow_up_needs_remarks_and_reopens_the_complaint(world, cl
 def test_satisfied_follow_up_leaves_the_complaint_closed(world, client_for):
     response = client_for(r.AFTERSALES_ENGINEER).post(
         reverse("servicing:follow_up", args=[world.complaint.number]),
-        {"satisfaction": 5, "called_at": _local(_now()), "contact_name": "李主任"},
+        {"satisfaction": 5, "attitude": 5, "called_at": _local(_now()), "contact_name": "李主任"},
     )
 
     assert response.status_code == 302
@@ -564,7 +565,7 @@ def test_follow_up_of_an_open_complaint_is_refused(world, client_for):
     client = client_for(r.AFTERSALES_ENGINEER)
 
     page = client.get(url)
-    post = client.post(url, {"satisfaction": 5, "called_at": _local(_now())})
+    post = client.post(url, {"satisfaction": 5, "attitude": 5, "called_at": _local(_now())})
 
     assert page.status_code == 409 and post.status_code == 409
     assert not FollowUp.objects.exists()
@@ -660,7 +661,7 @@ def test_customer_page_gets_complaint_visit_and_return_tabs(role_user):
 
     start = keys.index("complaints")
     assert keys[start : start + 3] == ["complaints", "visits", "returns"]
-    assert [tab.key for tab in customer_tabs(role_user(r.WAREHOUSE_KEEPER))] == ["returns"]
+    assert [tab.key for tab in customer_tabs(role_user(r.WAREHOUSE_KEEPER))] == ["returns", "property"]
 
 
 def test_customer_tabs_list_only_that_customers_records(world, client_for):

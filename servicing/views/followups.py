@@ -49,4 +49,13 @@ def follow_up_list(request):
     follow_up_filter, rows = selectors.follow_up_list(user=request.user, params=request.GET)
     context = list_context(request, follow_up_filter, rows, selectors.LIST_PAGE_SIZE)
     context["summary"] = selectors.satisfaction_summary(follow_up_filter.qs)
+    context["attitudes"] = [
+        {
+            "name": f"{row['complaint__assignee__last_name']}{row['complaint__assignee__first_name']}".strip()
+            or row["complaint__assignee__username"],
+            "calls": row["calls"],
+            "average": row["average"],
+        }
+        for row in selectors.attitude_by_engineer(follow_up_filter.qs)
+    ]
     return render(request, "servicing/follow_up_list.html", context)

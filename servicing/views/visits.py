@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -48,6 +49,9 @@ def _dispatch_initial(request) -> dict:
 @permission_required("servicing.add_servicevisit", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def visit_create(request):
+    if request.GET.get("purpose") == ServiceVisit.Purpose.COMMISSIONING:
+        # A commissioning visit is dispatched for a delivered unit, with its checklist.
+        return redirect(f"{reverse('servicing:commissioning_dispatch')}?{request.GET.urlencode()}")
     initial = _dispatch_initial(request) if request.method == "GET" else {}
     form = VisitDispatchForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -95,6 +99,7 @@ def visit_detail(request, pk):
         "findings": selectors.visit_findings(user=request.user, visit=visit),
         "can_record_finding": bool(visit.plan_id) and request.user.has_perm("servicing.add_finding"),
         "waiting_lines": visit_waiting(visit),
+        "commissioning": selectors.commissioning_for_visit(user=request.user, visit=visit),
     }
     return render(request, "servicing/visit_detail.html", context, status=status)
 
