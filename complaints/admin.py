@@ -182,7 +182,6 @@ class ComplaintAdmin(ServiceActionsMixin, admin.ModelAdmin):
                     "disposal",
                     "disposal_plan",
                     "warranty_status",
-                    ("quote_parts", "quote_labour", "quote_travel"),
                 )
             },
         ),

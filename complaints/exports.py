@@ -42,7 +42,6 @@ COLUMNS = [
     (_field("assignee"), 10, lambda c, now: str(c.assignee) if c.assignee else ""),
     (_field("responsibility"), 12, lambda c, now: c.get_responsibility_display()),
     (_field("disposal"), 12, lambda c, now: c.get_disposal_display()),
-    (lambda: _("Quote total (CNY)"), 14, lambda c, now: c.quote_total),
     (_field("first_response_due_at"), 17, lambda c, now: c.first_response_due_at),
     (_field("first_responded_at"), 17, lambda c, now: c.first_responded_at),
     (_field("resolution_due_at"), 17, lambda c, now: c.resolution_due_at),

@@ -4,6 +4,9 @@ A company-caused complaint waits for its quality information sheet, which this a
 import: the quality app registers a resolver from its ``AppConfig.ready`` that, given such
 complaints, returns the steps their sheets wait for (or "raise a sheet" when there is none),
 in a fixed number of queries.
+
+Other apps add steps of their own the same way (:func:`register_steps`): service work says
+that an out-of-warranty complaint waits for its repair quote to be sent or accepted.
 """
 
 from collections.abc import Callable, Iterable
@@ -15,11 +18,28 @@ from .models.complaint import QUALITY_APPROVAL, RAISE_SHEET
 
 Resolver = Callable[[list[Complaint]], dict[int, list[Owed]]]
 _RESOLVERS: list[Resolver] = []
+_STEPS: list[Resolver] = []
 
 
 def register_resolver(resolver: Resolver) -> None:
     if resolver not in _RESOLVERS:
         _RESOLVERS.append(resolver)
+
+
+def register_steps(steps: Resolver) -> None:
+    """Add ``steps(complaints) -> {complaint id: [Owed]}`` to what complaints wait for (one query a call)."""
+    if steps not in _STEPS:
+        _STEPS.append(steps)
+
+
+def extra_steps(complaints: list[Complaint]) -> dict[int, list[Owed]]:
+    """Return, per complaint id, the steps other apps add to the open ``complaints``."""
+    found: dict[int, list[Owed]] = {}
+    open_ones = [complaint for complaint in complaints if complaint.is_open]
+    for steps in _STEPS if open_ones else []:
+        for pk, owed in steps(open_ones).items():
+            found.setdefault(pk, []).extend(owed)
+    return found
 
 
 def quality_steps(complaints: list[Complaint]) -> dict[int, list[Owed]]:
@@ -44,12 +64,13 @@ def waiting_on(complaints: Iterable[Complaint]) -> dict[int, list[Owed]]:
     """Return, per complaint id, what each complaint waits for, the quality chain's step included."""
     complaints = list(complaints)
     refined = _refined(complaints)
+    extra = extra_steps(complaints)
     result = {}
     for complaint in complaints:
         owed = []
         for item in complaint.waiting_on():
             owed += refined.get(complaint.pk, [item]) if item.code == QUALITY_APPROVAL else [item]
-        result[complaint.pk] = owed
+        result[complaint.pk] = owed + extra.get(complaint.pk, [])
     return result
 
 

@@ -12,6 +12,7 @@ from . import services
 from .models import (
     CaseSummary,
     ChecklistItem,
+    ClaimCost,
     CommissioningChecklist,
     CommissioningLine,
     CommissioningReport,
@@ -20,11 +21,14 @@ from .models import (
     FollowUp,
     PropertyMovement,
     PropertyPhoto,
+    Quote,
+    QuoteLine,
     ReturnRecord,
     ServicePlan,
     ServiceVisit,
     VisitChase,
 )
+from .selectors import costs_visible_to, quotes_visible_to
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -270,3 +274,34 @@ class CommissioningReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("visit__customer", "signed_by")
     search_fields = ("^visit__customer__code", "visit__customer__name", "^visit__delivery__serial_number")
     inlines = [CommissioningLineInline]
+
+
+# --- repair quotes and claim costs: read here, written through the pages' services ---------
+
+
+class QuoteLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = QuoteLine
+    fields = readonly_fields = ("position", "kind", "description", "quantity", "unit_price", "amount")
+    extra = 0
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "complaint", "revision", "state", "total", "sent_at", "answer_date")
+    list_filter = ("state", "sent_via")
+    list_select_related = ("complaint",)
+    search_fields = ("^number", "^complaint__number")
+    inlines = [QuoteLineInline]
+
+    def get_queryset(self, request):
+        return quotes_visible_to(request.user)
+
+
+@admin.register(ClaimCost)
+class ClaimCostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("complaint", "parts", "labour", "travel", "other", "total", "updated_by", "updated_at")
+    list_select_related = ("complaint", "updated_by")
+    search_fields = ("^complaint__number",)
+
+    def get_queryset(self, request):
+        return costs_visible_to(request.user)

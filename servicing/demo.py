@@ -11,25 +11,54 @@ its complaint. Nothing is added when the demo customers already have service vis
 
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 from django.utils import timezone
 
+from complaints import services as complaint_services
 from complaints.demo import DEMO_CODES, MODEL_CODES, PLAN, STORIES
 from complaints.models import Complaint
 from customers.models import Delivery
 
 from . import services
+from .demo_commissioning import seed_commissioning
+from .demo_plans import seed_plans
+from .demo_property import seed_property
+from .demo_quotes import seed_quotes
 from .models import ReturnRecord, ServiceVisit
 
-USERNAMES = ["sales", "sales2", "aftersales_engineer", "aftersales_manager"]
+USERNAMES = [
+    "sales",
+    "sales2",
+    "aftersales_engineer",
+    "aftersales_manager",
+    "general_manager",
+    "quality_leader",
+    "warehouse_keeper",
+]
 SALES = ("sales", "sales2")
 
 
 def seed(*, stdout, style) -> None:
     """Add the demo service work unless the demo customers already have service visits."""
     users = _users()
+    # Quotes first: an out-of-warranty repair waits at approval for the customer's acceptance
+    # of its quote, so the complaints planned past approval are carried on here.
+    seed_quotes(users=users, stdout=stdout)
+    carried = carry_on_held(users)
+    if carried:
+        stdout.write(f"Quotes: {carried} held complaints quoted, accepted and carried on to their stage.")
+    _seed_records(users, stdout=stdout, style=style)
+    # Each of these skips what it finds already there.
+    seed_commissioning(users=users, stdout=stdout)
+    seed_plans(users=users, stdout=stdout)
+    seed_property(users=users, stdout=stdout)
+
+
+def _seed_records(users, *, stdout, style) -> None:
+    """Add the visits, returns, case summaries and follow-up calls, unless visits are there."""
     if ServiceVisit.objects.filter(customer__code__in=DEMO_CODES).exists():
         stdout.write("Service work: demo service visits already there, nothing added.")
         return
@@ -45,6 +74,64 @@ def seed(*, stdout, style) -> None:
             f"{calls} follow-up calls."
         )
     )
+
+
+def carry_on_held(users) -> int:
+    """Quote the out-of-warranty complaints held at approval, record the acceptance, carry them on.
+
+    Complaints' demo walks each complaint to its planned stage, but an out-of-warranty
+    repair stays awaiting approval until its quote is accepted; this finishes the walk.
+    """
+    engineer, carried = users["aftersales_engineer"], 0
+    today = timezone.localdate()
+    for index, complaint in sorted(planned_complaints().items()):
+        key, stage = PLAN[index][0], PLAN[index][4]
+        held = complaint.state == Complaint.State.AWAITING_APPROVAL and complaint.warranty_status == "out"
+        if stage not in ("rectifying", "closed") or not held or complaint.quotes.exists():
+            continue
+        quote = services.quote_create(
+            actor=engineer, complaint=complaint, lines=QUOTE_LINES, valid_until=today + timedelta(days=30)
+        )
+        quote = services.quote_send(actor=engineer, quote=quote, via="handed")
+        name = complaint.contact.name if complaint.contact else "设备科负责人"
+        services.quote_record_answer(actor=engineer, quote=quote, accepted=True, name=name, date=today)
+        complaint = _signed(complaint, users)
+        if stage == "closed" and complaint.state == Complaint.State.RECTIFYING:
+            story = STORIES[key]
+            closer = complaint.customer.salesperson or engineer
+            complaint_services.complaint_close(
+                actor=closer,
+                complaint=complaint,
+                acceptance_name=name,
+                acceptance_date=today,
+                reply_to_customer=f"经核查，{story.reason}。已{story.plan}，设备恢复正常运行，感谢您的反馈。",
+            )
+        carried += 1
+    return carried
+
+
+def _signed(complaint, users) -> Complaint:
+    """Give the approval signatures still missing (company-caused ones were released by the answer)."""
+    complaint.refresh_from_db()
+    if complaint.responsibility != Complaint.Responsibility.CUSTOMER:
+        return complaint
+    if complaint.state == Complaint.State.AWAITING_APPROVAL and not complaint.manager_approved_at:
+        complaint = complaint_services.complaint_sign_approval(actor=users["aftersales_manager"], complaint=complaint)
+    if complaint.state == Complaint.State.AWAITING_APPROVAL and complaint.needs_gm_approval:
+        complaint = complaint_services.complaint_sign_approval(actor=users["general_manager"], complaint=complaint)
+    complaint.refresh_from_db()
+    return complaint
+
+
+QUOTE_LINES = [
+    {"kind": "parts", "description": "更换损坏部件", "quantity": Decimal(1), "unit_price": Decimal("1200.00")},
+    {
+        "kind": "labour",
+        "description": "现场维修及调试（工时）",
+        "quantity": Decimal(4),
+        "unit_price": Decimal("200.00"),
+    },
+]
 
 
 def _users() -> dict:

@@ -7,8 +7,9 @@ afresh (it may have changed since the message was written) and sends.
 from django.contrib.auth import get_user_model
 
 from aftersales import emails, roles
+from customers.models import Contact
 
-from .models import CommissioningReport, CustomerProperty, ServiceVisit
+from .models import CommissioningReport, CustomerProperty, Quote, ServiceVisit
 
 
 def _managers():
@@ -43,6 +44,14 @@ def property_loss(record: CustomerProperty) -> int:
     return emails.send("property_loss", [contact.email], {"record": record, "contact": contact})
 
 
+def quote_sent(quote: Quote, contact: int) -> int:
+    """Send the repair quote to the contact it was addressed to (chosen when it was sent)."""
+    contact = Contact.objects.get(pk=contact)
+    if not contact.email:
+        return 0
+    return emails.send("servicing_quote_sent", [contact.email], {"quote": quote, "contact": contact})
+
+
 def _visit(pk):
     return ServiceVisit.objects.select_related("customer", "engineer", "plan", "delivery__product_model").get(pk=pk)
 
@@ -50,6 +59,10 @@ def _visit(pk):
 def _report(pk):
     related = ("visit__customer__salesperson", "visit__delivery__product_model")
     return CommissioningReport.objects.select_related(*related).get(pk=pk)
+
+
+def _quote(pk):
+    return Quote.objects.select_related("complaint__customer", "sent_by").get(pk=pk)
 
 
 def _property(pk):
@@ -62,6 +75,7 @@ MESSAGES = {
     "commissioning_dispatched": (_visit, commissioning_dispatched),
     "commissioning_accepted": (_report, commissioning_accepted),
     "property_loss": (_property, property_loss),
+    "quote_sent": (_quote, quote_sent),
 }
 
 

@@ -11,14 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales import outbox
 from complaints.closing import CloseSection, register_close_section
+from complaints.guards import register_guard
 from complaints.models import Complaint
 from complaints.panels import register_panel
+from complaints.waiting import register_steps
 from complaints.work import register_work_section
 from customers.annotations import register_delivery_annotation
 from customers.serial_links import SerialLink, register_serial_link
 from customers.tabs import Tab, register_tab
 
-from . import emails, history, unit_sources
+from . import emails, history, quotes_hooks, unit_sources
 from .commissioning import commissioning_badges, commissioning_history
 from .history import register_source
 from .knowledge import similar_cases
@@ -40,6 +42,15 @@ def register() -> None:
     register_property()
     register_unit_history()
     register_commissioning()
+    register_quotes()
+
+
+def register_quotes() -> None:
+    """Repair quotes: no rectification out of warranty before the customer accepts one."""
+    register_guard(Complaint.State.RECTIFYING, quotes_hooks.quote_gate)
+    register_steps(quotes_hooks.quote_steps)
+    register_panel("servicing/panels/quotes.html", order=40, column="side_end", context=quotes_hooks.quotes_context)
+    history.register_source(quotes_hooks.quote_history)
 
 
 def register_plans() -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import commissioning, followups, knowledge, plans, returns, tabs, units, visits
+from .views import commissioning, costs, followups, knowledge, plans, quotes, returns, tabs, units, visits
 from .views import property as property_views
 
 app_name = "servicing"
@@ -58,4 +58,14 @@ urlpatterns += [
     path("commissioning/<int:pk>/reopen/", commissioning.commissioning_reopen_view, name="commissioning_reopen"),
     path("commissioning/<int:pk>/accept/", commissioning.commissioning_accept_view, name="commissioning_accept"),
     path("commissioning/<int:pk>/print/", commissioning.commissioning_print, name="commissioning_print"),
+    # Repair quotes and claim costs
+    path("complaint/<str:number>/quotes/new/", quotes.quote_new, name="quote_create"),
+    path("quotes/<int:pk>/", quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/edit/", quotes.quote_edit, name="quote_edit"),
+    path("quotes/<int:pk>/send/", quotes.quote_send_view, name="quote_send"),
+    path("quotes/<int:pk>/answer/", quotes.quote_answer, name="quote_answer"),
+    path("quotes/<int:pk>/print/", quotes.quote_print, name="quote_print"),
+    path("costs/", costs.cost_list, name="cost_list"),
+    path("costs/export/", costs.cost_export, name="cost_export"),
+    path("complaint/<str:number>/cost/", costs.cost_edit, name="cost_edit"),
 ]

@@ -15,6 +15,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
+# The company's name and address in the header of printed customer documents (repair quotes).
+COMPANY_NAME = env("COMPANY_NAME", default="")
+COMPANY_ADDRESS = env("COMPANY_ADDRESS", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
 DJANGO_APPS = [

@@ -34,13 +34,14 @@ from customers.tests.factories import (
 )
 from quality.models import CapaSource, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from quality.tests.factories import CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
-from servicing.models import CaseSummary, CommissioningReport, PropertyPhoto
+from servicing.models import CaseSummary, ClaimCost, CommissioningReport, PropertyPhoto
 from servicing.tests.factories import (
     ChecklistFactory,
     CommissioningVisitFactory,
     CustomerPropertyFactory,
     FollowUpFactory,
     PlanVisitFactory,
+    QuoteFactory,
     ReturnRecordFactory,
     ServicePlanFactory,
     ServiceVisitFactory,
@@ -247,6 +248,18 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         r.commissioning.customer_acceptance_name,
         f"{prefix}-LINE",
     )
+    # A repair quote (its complaint is out of warranty) and the claim's cost.
+    Complaint.objects.filter(pk=r.complaint.pk).update(warranty_status=Complaint.Warranty.OUT)
+    r.quote = QuoteFactory(
+        complaint=r.complaint,
+        number=f"BJ-{period}-{number}",
+        lines=[("parts", f"{prefix}-QUOTE-LINE", 1, "100.00")],
+        notes=f"{prefix}-QUOTE-NOTE",
+    )
+    r.claim_cost = ClaimCost.objects.create(
+        complaint=r.complaint, parts=1, notes=f"{prefix}-COST-NOTE", updated_by=staff.engineer
+    )
+    r.mark(r.quote.number, f"{prefix}-QUOTE-LINE", r.quote.notes, r.claim_cost.notes)
     # A rectification notice answers a supervision check, not a customer: it carries no marker.
     r.notice = CapaActionFactory(number=f"CA-{year}-{number}2", notice=True, owner=staff.investigator)
     r.mark(

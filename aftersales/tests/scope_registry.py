@@ -150,6 +150,14 @@ register("servicing:checklist_edit", Fill(lambda r: {"model_pk": r.delivery.prod
 for name in ("commissioning_results", "commissioning_complete", "commissioning_reopen", "commissioning_accept"):
     register(f"servicing:{name}", Fill(COMMISSIONING))
 register("servicing:commissioning_print", Fill(COMMISSIONING))
+# Repair quotes and claim costs
+QUOTE = _by(pk="quote.pk")
+register("servicing:quote_create", Fill(COMPLAINT))
+for name in ("quote_detail", "quote_edit", "quote_send", "quote_answer", "quote_print"):
+    register(f"servicing:{name}", Fill(QUOTE))
+register("servicing:cost_list")
+register("servicing:cost_export")
+register("servicing:cost_edit", Fill(COMPLAINT))
 
 # --- quality ------------------------------------------------------------------------------------
 SHEET = _by(number="sheet.number")

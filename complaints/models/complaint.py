@@ -2,7 +2,6 @@
 
 import functools
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -176,9 +175,6 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     disposal = models.CharField(_("disposal"), max_length=10, choices=Disposal.choices, blank=True)
     disposal_plan = models.TextField(_("disposal plan"), blank=True)
     warranty_status = models.CharField(_("warranty"), max_length=10, choices=Warranty.choices, default=Warranty.UNKNOWN)
-    quote_parts = models.DecimalField(_("quoted parts (CNY)"), max_digits=12, decimal_places=2, default=Decimal(0))
-    quote_labour = models.DecimalField(_("quoted labour (CNY)"), max_digits=12, decimal_places=2, default=Decimal(0))
-    quote_travel = models.DecimalField(_("quoted travel (CNY)"), max_digits=12, decimal_places=2, default=Decimal(0))
 
     # Approval signatures. A company-caused complaint is approved through its quality
     # information sheet, which stamps quality_approved_at.
@@ -336,12 +332,6 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 condition=Q(state__in=OPEN_STATE_VALUES, paused_since__isnull=True),
             ),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(quote_parts__gte=0) & Q(quote_labour__gte=0) & Q(quote_travel__gte=0),
-                name="complaint_quote_not_negative",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -359,10 +349,6 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
-
-    @property
-    def quote_total(self) -> Decimal:
-        return self.quote_parts + self.quote_labour + self.quote_travel
 
     @property
     def needs_gm_approval(self) -> bool:

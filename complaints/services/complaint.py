@@ -19,7 +19,7 @@ from aftersales.uploads import check_upload
 from customers.models import Customer, Interaction
 from customers.permissions import can_see as can_see_customer
 
-from .. import clock, dates, rules
+from .. import clock, dates, guards, rules
 from ..models import Attachment, Complaint, ComplaintEvent, PausePeriod, Severity
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "complaint_submit_for_approval",
     "complaint_sign_approval",
     "complaint_quality_approved",
+    "complaint_release",
     "complaint_send_back",
     "complaint_close",
     "complaint_cancel",
@@ -48,9 +49,6 @@ ANALYSIS_FIELDS = [
     "disposal",
     "disposal_plan",
     "warranty_status",
-    "quote_parts",
-    "quote_labour",
-    "quote_travel",
 ]
 
 
@@ -99,6 +97,8 @@ def _move(actor, complaint: Complaint, name: str, note: str = "", **fields) -> C
         raise PermissionDenied
     if not can_proceed(method):
         raise ValidationError(_("The conditions for this step are not met yet."), code="conditions")
+    # Other apps' conditions on the stage it enters (complaints.guards), e.g. an accepted quote.
+    guards.check(complaint, method._django_fsm.get_transition(complaint.state).target)
     before = complaint.state
     method()
     complaint.save()
@@ -197,7 +197,7 @@ def complaint_respond(*, actor, complaint: Complaint, reply: str, kind: str = In
 
 @transaction.atomic
 def complaint_update_analysis(*, actor, complaint: Complaint, **data) -> Complaint:
-    """Record who caused it, why, and the proposed disposal with its quote."""
+    """Record who caused it, why, the proposed disposal and the warranty."""
     complaint = _locked(complaint)
     if not rules.can_handle(complaint, actor):
         raise PermissionDenied
@@ -239,8 +239,7 @@ def complaint_submit_for_approval(*, actor, complaint: Complaint, note: str = ""
     complaint = _move(actor, locked, "submit_for_approval", note)
     if complaint.approvals_complete():
         # The quality sheet was approved while the analysis was still open: nothing to wait for.
-        complaint = _move(actor, complaint, "approve", _("The quality information sheet is already approved."))
-        _notify("approved", complaint)
+        complaint = _approve_or_hold(actor, complaint, _("The quality information sheet is already approved."))
     elif complaint.responsibility == Complaint.Responsibility.COMPANY:
         # The quality group leaders raise the sheet it waits for (the message checks none exists yet).
         _notify("quality_sheet_wanted", complaint)
@@ -302,9 +301,42 @@ def complaint_quality_approved(*, actor, complaint: Complaint, sheet_number: str
     complaint.save(update_fields=["quality_approved_at", "updated_at"])
     _event(complaint, actor, ComplaintEvent.Action.APPROVAL, sheet_number)
     if complaint.state == Complaint.State.AWAITING_APPROVAL:
-        complaint = _move(actor, complaint, "approve", sheet_number)
-        _notify("approved", complaint)
+        complaint = _approve_or_hold(actor, complaint, sheet_number)
     return complaint
+
+
+def _approve_or_hold(actor, complaint: Complaint, note: str = "") -> Complaint:
+    """Move the approved ``complaint`` on to rectification, or hold it while a guard refuses.
+
+    For the steps that approve a complaint as a consequence of another record (a quality
+    sheet's approval, a submission after it): refusing them would undo that record's step,
+    so the complaint waits in approval instead, with the reason on its timeline, until
+    :func:`complaint_release` is called when the guard's condition is met.
+    """
+    held = guards.problems(complaint, Complaint.State.RECTIFYING)
+    if held:
+        reasons = " ".join(message for error in held for message in error.messages)
+        _event(
+            complaint, actor, ComplaintEvent.Action.UPDATED, _("Rectification held: %(reasons)s") % {"reasons": reasons}
+        )
+        return complaint
+    complaint = _move(actor, complaint, "approve", note)
+    _notify("approved", complaint)
+    return complaint
+
+
+@transaction.atomic
+def complaint_release(*, actor, complaint: Complaint, note: str = "") -> Complaint:
+    """Move a complaint whose approvals are complete on to rectification once no guard holds it.
+
+    Called by the app whose guard held it (e.g. when the customer accepts the repair quote);
+    a complaint still waiting for a signature, or no longer in approval, is left as it is.
+    """
+    complaint = _locked(complaint)
+    _require_see(actor, complaint)
+    if complaint.state != Complaint.State.AWAITING_APPROVAL or not complaint.approvals_complete():
+        return complaint
+    return _approve_or_hold(actor, complaint, note)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from ..models import Attachment, ComplaintEvent
 from .factories import ComplaintFactory
 
 LIST_MAX = 6
-DETAIL_MAX = 10
+DETAIL_MAX = 12  # service work's quotes panel reads the quotes and the claim cost
 # The other lists read more of their own (counts, tabs), but no more with more rows.
 OTHER_MAX = 10
 

@@ -349,9 +349,6 @@ ANALYSIS = {
     "disposal": "guidance",
     "disposal_plan": "电话指导并上门培训操作人员",
     "warranty_status": "in",
-    "quote_parts": "0",
-    "quote_labour": "0",
-    "quote_travel": "0",
 }
 
 

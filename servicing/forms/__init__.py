@@ -428,3 +428,13 @@ class CaseSummaryForm(LengthHints, forms.ModelForm):
             "cause": forms.Textarea(attrs={"rows": 3}),
             "solution": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+from .quotes import (  # noqa: E402, F401
+    ClaimCostForm,
+    CostFilterForm,
+    QuoteAnswerForm,
+    QuoteForm,
+    QuoteSendForm,
+    line_formset,
+)

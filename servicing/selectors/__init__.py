@@ -5,15 +5,19 @@ of their own customers; whoever holds ``complaints.view_all_complaints`` sees th
 A record the user may not see is simply not in the queryset, so a lookup of it is a 404.
 """
 
-from django.db.models import Avg, Count, Q
+import datetime
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from complaints.models import Complaint
 from customers.models import Customer, Delivery, ProductModel
 from customers.selectors import paginate  # noqa: F401  (the lists of service work page by keyset)
 
-from ..forms import CaseFilter, FollowUpFilter, ReturnFilter, VisitFilter
-from ..models import CaseSummary, CommissioningReport, FollowUp, ReturnRecord, ServiceVisit
+from ..forms import CaseFilter, FollowUpFilter, ReturnFilter, VisitFilter, day_bounds
+from ..models import CaseSummary, ClaimCost, CommissioningReport, FollowUp, Quote, ReturnRecord, ServiceVisit
 
 LIST_PAGE_SIZE = 50
 TAB_PAGE_SIZE = 20
@@ -232,3 +236,43 @@ def delivery_get(*, user, pk: int):
 
 def deliveries_visible_to(user):
     return Delivery.objects.filter(customer__in=Customer.objects.visible_to(user))
+
+
+# --- repair quotes and claim costs ----------------------------------------------
+
+
+def quotes_visible_to(user):
+    return _scoped(Quote.objects.all(), user, "complaint__customer", "servicing.view_quote")
+
+
+def costs_visible_to(user):
+    return _scoped(ClaimCost.objects.all(), user, "complaint__customer", "servicing.view_claimcost")
+
+
+def quote_get(*, user, pk: int) -> Quote:
+    rows = quotes_visible_to(user).select_related(
+        "complaint__customer",
+        "complaint__contact",
+        "complaint__product_model",
+        "created_by",
+        "sent_by",
+        "answer_recorded_by",
+    )
+    return get_object_or_404(rows.prefetch_related("lines"), pk=pk)
+
+
+def cost_list(*, user, month=None):
+    """Return the claim costs the user may see, of complaints received in ``month`` when given."""
+    rows = costs_visible_to(user).select_related("complaint", "complaint__customer", "updated_by")
+    if month is not None:
+        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        low, high = day_bounds(month, following - datetime.timedelta(days=1))
+        rows = rows.filter(complaint__received_at__gte=low, complaint__received_at__lt=high)
+    return rows.order_by("-created_at", "-id")
+
+
+def cost_totals(queryset) -> dict:
+    """Return the count and the sums of the claim costs, computed in SQL."""
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    sums = {name: Coalesce(Sum(name), zero) for name in ("parts", "labour", "travel", "other", "total")}
+    return queryset.order_by().aggregate(count=Count("pk"), hours=Coalesce(Sum("labour_hours"), zero), **sums)

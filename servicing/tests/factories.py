@@ -16,6 +16,8 @@ from ..models import (
     CommissioningChecklist,
     CustomerProperty,
     FollowUp,
+    Quote,
+    QuoteLine,
     ReturnRecord,
     ServicePlan,
     ServiceVisit,
@@ -135,3 +137,35 @@ class CommissioningVisitFactory(ServiceVisitFactory):
     delivery = factory.SubFactory(DeliveryFactory)
     customer = factory.LazyAttribute(lambda o: o.delivery.customer)
     purpose = ServiceVisit.Purpose.COMMISSIONING
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A quote of an out-of-warranty complaint; ``sent=True`` fills in the sending."""
+
+    class Meta:
+        model = Quote
+        skip_postgeneration_save = True
+
+    class Params:
+        sent = factory.Trait(
+            sent_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
+            sent_via=Quote.Via.EMAIL,
+        )
+
+    complaint = factory.SubFactory(ComplaintFactory, warranty_status=Complaint.Warranty.OUT)
+    number = factory.Sequence(lambda n: f"BJ-209901-{n + 1:04d}")
+    revision = factory.Sequence(lambda n: n + 1)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def lines(quote, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = extracted if extracted is not None else [("parts", "真空灭弧室", 1, "1200.00")]
+        built = [
+            QuoteLine.objects.create(quote=quote, position=n, kind=k, description=d, quantity=q, unit_price=p)
+            for n, (k, d, q, p) in enumerate(rows, start=1)
+        ]
+        quote.compute_totals(built)
+        quote.save()
