@@ -735,3 +735,23 @@ def test_case_summary_from_an_open_complaint_is_refused(world, client_for):
 
     assert response.status_code == 302
     assert not CaseSummary.objects.filter(complaint=world.others_complaint).exists()
+
+
+def test_the_complaint_page_under_analysis_suggests_similar_cases_the_user_may_see(world, client_for):
+    new = make_complaint(world.manager, world.customer, title="断路器合闸失败 指示灯不亮", product_model=world.model)
+    theirs = make_complaint(world.manager, world.others_customer, title="断路器合闸失败", product_model=world.model)
+    hidden = services.case_summary_save(
+        actor=world.manager,
+        complaint=close(theirs, world.manager),
+        problem="断路器合闸失败（另一客户）",
+        cause="线圈烧毁",
+        solution="更换合闸线圈",
+    )
+
+    page = client_for(world.sales).get(reverse("complaints:detail", args=[new.number])).content.decode()
+
+    assert 'data-testid="similar-cases"' in page
+    assert reverse("servicing:case_detail", args=[world.case.pk]) in page
+    assert reverse("servicing:case_detail", args=[hidden.pk]) not in page and "另一客户" not in page
+    manager_page = client_for(world.manager).get(reverse("complaints:detail", args=[new.number])).content.decode()
+    assert reverse("servicing:case_detail", args=[hidden.pk]) in manager_page
