@@ -15,7 +15,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
-# The company's name and address in the header of printed customer documents (repair quotes).
+# The company's name and address in the header of printed customer documents (repair
+# quotes, commissioning reports).
 COMPANY_NAME = env("COMPANY_NAME", default="")
 COMPANY_ADDRESS = env("COMPANY_ADDRESS", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
@@ -174,8 +175,6 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
-# The company named in the header of printed records (commissioning report).
-COMPANY_NAME = env("COMPANY_NAME", default="")
 USE_I18N = True
 USE_TZ = True
 
