@@ -82,6 +82,29 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
 
 
+class StoredFile(models.Model):
+    """Base of an uploaded file kept in private storage: its name, type, size and uploader.
+
+    Each record's files (complaint attachments, a sheet's evidence, photos of customer
+    property) add the ``file`` field with their own place under ``PRIVATE_MEDIA_ROOT``.
+    """
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class TimelineEvent(models.Model):
     """Base of every record's timeline: who did something, when, and the note they left."""
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from aftersales import roles
-from aftersales.models import TimelineEvent
+from aftersales.models import StoredFile, TimelineEvent
 from aftersales.storage import private_storage
 from aftersales.waiting import Owed, related
 from customers.models import Contact, Customer, Delivery, ProductModel
@@ -567,26 +567,16 @@ def attachment_path(instance, filename):
     return f"complaints/{instance.complaint.number}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("complaint")
     )
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class ComplaintEvent(TimelineEvent):

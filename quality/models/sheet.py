@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales import roles
-from aftersales.models import TimelineEvent
+from aftersales.models import StoredFile, TimelineEvent
 from aftersales.storage import private_storage
 from aftersales.waiting import Owed, related
 from complaints.models import Complaint, Severity
@@ -318,26 +318,16 @@ def sheet_file_path(instance, filename):
     return f"quality/{instance.sheet.number}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
 
 
-class SheetFile(models.Model):
+class SheetFile(StoredFile):
     """Evidence: photos, test reports, copies of the complaint's attachments."""
 
     sheet = models.ForeignKey(QualitySheet, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=sheet_file_path, storage=private_storage, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class DepartmentTask(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales.models import StoredFile
 from aftersales.storage import private_storage
 from aftersales.validators import no_control_characters, no_control_characters_multiline
 from aftersales.waiting import Owed, related
@@ -273,25 +274,15 @@ def property_photo_path(instance, filename):
     return f"property/{instance.item.number}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
 
 
-class PropertyPhoto(models.Model):
+class PropertyPhoto(StoredFile):
     """A photo or file of the goods (their condition on receipt, a damage found later)."""
 
     item = models.ForeignKey(
         CustomerProperty, on_delete=models.CASCADE, related_name="photos", verbose_name=_("customer property")
     )
     file = models.FileField(_("file"), upload_to=property_photo_path, storage=private_storage, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo of customer property")
         verbose_name_plural = _("photos of customer property")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
