@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.forms import LengthHints
 from complaints.models import Severity
@@ -73,7 +74,11 @@ class PlanEndForm(forms.Form):
 
 
 class FindingForm(LengthHints, forms.Form):
-    opens = forms.ChoiceField(label=_("Open"), choices=Finding.Opens.choices, widget=forms.RadioSelect)
+    opens = forms.ChoiceField(
+        label=pgettext_lazy("a finding opens a complaint or a sheet", "Open"),
+        choices=Finding.Opens.choices,
+        widget=forms.RadioSelect,
+    )
     title = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 4}))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL)

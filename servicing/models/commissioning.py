@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.validators import no_control_characters
@@ -206,7 +207,10 @@ class CommissioningLine(ChecklistItemFields):
     """One checklist line of a report, copied from the template, with what was found."""
 
     report = models.ForeignKey(
-        CommissioningReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report")
+        CommissioningReport,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=pgettext_lazy("commissioning line", "report"),
     )
     checked = models.BooleanField(_("check passed"), null=True, blank=True)
     measured_value = models.DecimalField(_("measured value"), max_digits=12, decimal_places=3, null=True, blank=True)

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from aftersales.models import Notification
 from customers.tests.factories import CustomerFactory, DeliveryFactory
@@ -84,8 +85,13 @@ def test_later_template_edits_do_not_change_an_existing_report(people, delivery)
 
 def test_a_model_without_a_checklist_cannot_be_dispatched(people, customer):
     bare = DeliveryFactory(customer=customer)
-    with pytest.raises(ValidationError, match="checklist"):
-        _dispatch(people, bare)
+    with translation.override("zh-hans"):
+        expected = gettext(
+            "Product model %(model)s has no commissioning checklist yet; the after-sales manager writes it first."
+        ) % {"model": bare.product_model.code}
+        with pytest.raises(ValidationError) as error:
+            _dispatch(people, bare)
+        assert error.value.messages == [expected]
     assert not ServiceVisit.objects.exists()
 
 

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from aftersales import roles
 from aftersales.models import Notification
@@ -130,12 +132,13 @@ def test_return_date_may_not_be_in_the_future_nor_before_receipt(people, custome
 # --- loss, its report, closing --------------------------------------------------------
 
 
+@pytest.mark.parametrize(("kind", "label"), [("damaged", "Damaged"), ("lost", "Lost")])
 def test_loss_reported_by_email_goes_to_the_primary_contact_through_the_outbox(
-    people, customer, mailoutbox, django_capture_on_commit_callbacks
+    people, customer, mailoutbox, django_capture_on_commit_callbacks, kind, label
 ):
     ContactFactory(customer=customer, name="李经理", email="li@example.com", is_primary=True)
     record = _receive(people.engineer, customer)
-    _lost(record, people.leader)
+    _lost(record, people.leader, kind=kind)
     with django_capture_on_commit_callbacks(execute=True):
         property_report_loss(actor=people.leader, record=record, report_method="email")
     (row,) = Notification.objects.filter(kind="servicing.property_loss")
@@ -144,6 +147,15 @@ def test_loss_reported_by_email_goes_to_the_primary_contact_through_the_outbox(
     assert record.reported_at is not None and "li@example.com" in record.reported_to
     (mail,) = mailoutbox
     assert mail.to == ["li@example.com"] and record.number in mail.subject and "外壳开裂" in mail.body
+    # The body names the kind of loss (丢失 or 损坏), in the language the e-mail is written in.
+    with translation.override("zh-hans"):
+        named = gettext(label)
+        sentence = gettext(
+            "We must report the following about goods of %(customer)s held by us for repair or testing: %(kind)s."
+        ) % {"customer": customer.name, "kind": named}
+    assert named in ("丢失", "损坏")
+    (html, _mimetype) = mail.alternatives[0]
+    assert sentence in mail.body and escape(sentence) in html
 
 
 def test_a_report_refused_leaves_no_email_behind(people, customer):
@@ -230,7 +242,9 @@ def test_the_page_shows_the_close_rule_message_for_an_unreported_loss(people, cu
     _lost(record, people.engineer)
     client = client_for(people.engineer)
     response = client.post(reverse("servicing:property_step", args=[record.pk, "close"]), follow=True)
-    assert "Report the loss or damage to the customer before closing." in response.content.decode()
+    with translation.override("zh-hans"):
+        expected = gettext("Report the loss or damage to the customer before closing.")
+    assert escape(expected) in response.content.decode()
     record.refresh_from_db()
     assert record.state == State.LOST
 
@@ -241,7 +255,9 @@ def test_the_page_records_a_return_with_its_errors_all_at_once(people, customer,
     url = reverse("servicing:property_step", args=[record.pk, "return"])
     future = timezone.localdate() + datetime.timedelta(days=2)
     response = client.post(url, {"return-returned_to": "王工", "return-returned_on": future.isoformat()})
-    assert response.status_code == 400 and "cannot be in the future" in response.content.decode()
+    with translation.override("zh-hans"):
+        expected = gettext("%(what)s cannot be in the future.") % {"what": gettext("The return date")}
+    assert response.status_code == 400 and escape(expected) in response.content.decode()
     response = client.post(url, {"return-returned_to": "王工", "return-returned_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
     page = client.get(record.get_absolute_url()).content.decode()
@@ -269,7 +285,9 @@ def test_the_detail_page_shows_the_custody_log_and_what_it_waits_for(people, cus
     record = _receive(people.engineer, customer)
     property_move(actor=people.engineer, record=record, to_place="试验室", reason="耐压试验")
     page = client_for(people.engineer).get(record.get_absolute_url()).content.decode()
-    assert "耐压试验" in page and 'data-testid="waiting-on"' in page and "return them to the customer" in page
+    with translation.override("zh-hans"):
+        step = gettext("keep the goods safe and return them to the customer")
+    assert "耐压试验" in page and 'data-testid="waiting-on"' in page and escape(step) in page
 
 
 def test_sales_see_only_their_own_customers_property(people, customer, client_for):

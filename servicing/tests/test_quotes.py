@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from aftersales.models import Notification
 from complaints.models import Complaint, ComplaintEvent
@@ -209,7 +211,9 @@ def test_detail_page_offers_sending_to_the_engineer_and_the_answer_to_the_salesp
     response = client_for(people.sales).post(
         f"/service/quotes/{draft.pk}/answer/", {"accepted": "no", "name": "王工", "date": timezone.localdate()}
     )
-    assert response.status_code == 400 and "reason for refusing" in response.content.decode()
+    with translation.override("zh-hans"):
+        expected = gettext("Give the customer's reason for refusing.")
+    assert response.status_code == 400 and escape(expected) in response.content.decode()
 
 
 def test_create_page_saves_a_draft_from_the_line_rows(people, complaint, client_for):

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent
@@ -15,6 +18,15 @@ from .factories import QuoteFactory
 pytestmark = pytest.mark.django_db
 S = Complaint.State
 OUT, IN = Complaint.Warranty.OUT, Complaint.Warranty.IN
+
+
+def _gate_message(complaint) -> str:
+    """Return the gate's refusal as the user reads it, in the pages' language."""
+    with translation.override("zh-hans"):
+        return gettext(
+            "Complaint %(number)s is out of warranty: rectification waits for the customer's "
+            "acceptance of a repair quote."
+        ) % {"number": complaint.number}
 
 
 def _awaiting(customer, people, warranty=OUT, **extra):
@@ -31,9 +43,10 @@ def _awaiting(customer, people, warranty=OUT, **extra):
 def test_manager_signature_is_refused_without_an_accepted_quote(customer, people):
     complaint = _awaiting(customer, people)
     QuoteFactory(complaint=complaint, sent=True, state=Quote.State.SENT)
-    with pytest.raises(ValidationError) as refused:
-        services.complaint_sign_approval(actor=people.manager, complaint=complaint)
-    assert "acceptance of a repair quote" in str(refused.value)
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as refused:
+            services.complaint_sign_approval(actor=people.manager, complaint=complaint)
+        assert refused.value.messages == [_gate_message(complaint)]
     complaint.refresh_from_db()
     assert complaint.state == S.AWAITING_APPROVAL
     assert complaint.manager_approved_at is None  # the refused signature left nothing behind
@@ -84,13 +97,14 @@ def test_quality_sheet_approval_holds_the_out_of_warranty_complaint_and_acceptan
 
         deputy = UserFactory(username="deputy")
         deputy.groups.add(Group.objects.get(name=roles.QUALITY_DEPUTY))
-    sheet_sign_approval(actor=deputy, sheet=sheet)
+    with translation.override("zh-hans"):
+        sheet_sign_approval(actor=deputy, sheet=sheet)
 
     complaint.refresh_from_db()
     assert complaint.state == S.AWAITING_APPROVAL and complaint.quality_approved_at is not None
     assert Complaint.objects.get(pk=in_warranty.pk).state == S.RECTIFYING
     held = complaint.events.filter(action=ComplaintEvent.Action.UPDATED).last()
-    assert "acceptance of a repair quote" in held.note
+    assert _gate_message(complaint) in held.note
 
     quote = QuoteFactory(complaint=complaint, sent=True, state=Quote.State.SENT)
     quote_record_answer(actor=people.sales, quote=quote, accepted=True, name="王工", date=quote.sent_at.date())
@@ -114,7 +128,7 @@ def test_refused_signature_shows_its_reason_on_the_complaint_page(customer, peop
     complaint = _awaiting(customer, people)
     response = client_for(people.manager).post(f"/complaints/{complaint.number}/sign/", {"note": "同意"})
     assert response.status_code == 200
-    assert "acceptance of a repair quote" in response.content.decode()
+    assert escape(_gate_message(complaint)) in response.content.decode()
     assert Complaint.objects.get(pk=complaint.pk).state == S.AWAITING_APPROVAL
 
 
@@ -126,5 +140,7 @@ def test_complaint_page_says_rectification_waits_on_the_salesperson_for_the_cust
     page = client_for(people.engineer).get(f"/complaints/{complaint.number}/").content.decode()
     assert 'data-testid="quote-gate"' in page
     assert quote.number in page
-    assert "acceptance of the repair quote before rectification" in page
+    with translation.override("zh-hans"):
+        step = gettext("get the customer's acceptance of the repair quote before rectification")
+    assert escape(step) in page
     assert str(people.sales) in page
