@@ -1,5 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CACHES, env
 
@@ -26,6 +28,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as `make run` has, not Django's in-memory shared cache: there a thread that
     # writes while a live-server request reads is refused at once ("database table is
     # locked") instead of waiting its turn, which made the browser tests with a background
-    # worker fail now and then. Each xdist worker gets a file of its own (…_gw0, …).
+    # worker fail now and then. Each xdist worker gets a file of its own (…_gw0, …), and
+    # each run its own name (xdist's run id, else the process), so two runs in one
+    # checkout do not delete each other's database.
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{_run}.sqlite3")}  # noqa: F405
