@@ -1,121 +1,23 @@
 """Service work on the complaint page: the case summary asked for when closing, and shown once closed."""
 
 import datetime
-from types import SimpleNamespace
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aftersales import roles as r
-from complaints import services
 from complaints.models import Complaint
-from customers.tests.factories import ContactFactory, CustomerFactory, DeliveryFactory, ProductModelFactory
+
+# The complaint pages' own helpers; their fixtures cast and world come through conftest.py.
+from complaints.tests.test_views import (
+    _analyse_and_submit,
+    _close_fields,
+    _intake,
+    act,
+    make_complaint,
+    reload,
+)
 
 from ..models import CaseSummary
-
-# --- a small world of our own, as in complaints' test_views ----------------------------
-
-
-@pytest.fixture
-def cast(make_user, role_user):
-    return SimpleNamespace(
-        sales=role_user(r.SALES),
-        other_sales=make_user(r.SALES, username="sales_two"),
-        engineer=role_user(r.AFTERSALES_ENGINEER),
-        manager=role_user(r.AFTERSALES_MANAGER),
-        gm=role_user(r.GENERAL_MANAGER),
-        quality=role_user(r.QUALITY_ENGINEER),
-        warehouse=role_user(r.WAREHOUSE_KEEPER),
-    )
-
-
-@pytest.fixture
-def world(cast):
-    customer = CustomerFactory(salesperson=cast.sales, name="华东电力设备有限公司", code="HD-001")
-    others = CustomerFactory(salesperson=cast.other_sales, name="西北轨道交通集团", code="XB-002")
-    model = ProductModelFactory(code="KYN28", warranty_months=24)
-    recent = timezone.localdate() - datetime.timedelta(days=30)
-    return SimpleNamespace(
-        customer=customer,
-        others=others,
-        contact=ContactFactory(customer=customer, name="王工", phone="13900001111"),
-        delivery=DeliveryFactory(
-            customer=customer, product_model=model, serial_number="SN-A1", batch_number="B-7", delivery_date=recent
-        ),
-        others_delivery=DeliveryFactory(customer=others, product_model=model, serial_number="SN-B1"),
-    )
-
-
-def make_complaint(actor, customer, **data):
-    data.setdefault("title", "开关柜运行异响")
-    data.setdefault("description", "客户来电：设备运行时有异常响声。")
-    return services.complaint_create(actor=actor, customer=customer, **data)
-
-
-def act(client, complaint, action, files=None, **fields):
-    data = {f"{action}-{name}": value for name, value in fields.items()}
-    if files is not None:
-        data[f"{action}-files"] = files
-    return client.post(reverse(f"complaints:{action}", args=[complaint.number]), data)
-
-
-def reload(complaint):
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-# --- closing with a case summary --------------------------------------------------------
-
-
-def _intake(world, **overrides):
-    data = {
-        "customer": world.customer.pk,
-        "contact": world.contact.pk,
-        "channel": "phone",
-        "serial_number": "sn-a1",
-        "batch_number": "",
-        "product_model": "",
-        "delivery_date": "",
-        "warranty_status": "unknown",
-        "severity": "general",
-        "category": "quality",
-        "title": "断路器无法合闸",
-        "description": "客户来电：3 号柜断路器无法合闸。",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "assignee": "",
-    }
-    data.update(overrides)
-    return data
-
-
-ANALYSIS = {
-    "responsibility": "customer",
-    "responsibility_reason": "用户未按说明书操作，导致断路器误动作",
-    "disposal": "guidance",
-    "disposal_plan": "电话指导并上门培训操作人员",
-    "warranty_status": "in",
-}
-
-
-def _close_fields(**overrides):
-    return {
-        "acceptance_name": "王工",
-        "acceptance_date": timezone.localdate().isoformat(),
-        "acceptance_remarks": "",
-        "reply_to_customer": "已上门培训，设备运行正常。",
-        "problem": "断路器无法合闸",
-        "cause": "操作顺序错误",
-        "solution": "培训操作人员",
-        "keywords": "断路器 合闸",
-        **overrides,
-    }
-
-
-def _analyse_and_submit(client, complaint):
-    assert act(client, complaint, "respond", reply="已收到，今天安排工程师联系。", kind="call").status_code == 302
-    assert act(client, complaint, "start_analysis", note="").status_code == 302
-    assert act(client, complaint, "analysis", **ANALYSIS).status_code == 302
-    assert act(client, complaint, "submit_for_approval", note="请审批").status_code == 302
 
 
 def test_customer_caused_general_complaint_goes_from_intake_to_close(cast, world, client_for):
