@@ -1,0 +1,20 @@
+"""Demo spare parts: warehouses, the catalogue, opening balances through a count, and the work on them.
+
+Each area adds its own part below; a rerun finds what exists and adds nothing.
+"""
+
+import random
+
+from django.utils.translation import gettext as _
+
+from .demo_catalogue import seed_catalogue
+from .models import StockMove
+
+
+def seed(*, stdout, style) -> None:
+    rng = random.Random(11)
+    parts, warehouses = seed_catalogue(rng)
+    stdout.write(
+        _("%(parts)s parts in %(warehouses)s warehouses") % {"parts": len(parts), "warehouses": len(warehouses)}
+    )
+    stdout.write(_("%(moves)s stock moves in the ledger") % {"moves": StockMove.objects.count()})

@@ -1,0 +1,232 @@
+"""The one way stock changes: moves posted to the ledger and reservations held for requisitions.
+
+Every balance change is one conditional ``UPDATE`` of the (part, warehouse) row that only
+matches when the stock is there (``on_hand + n >= 0``, and for a move that does not consume
+a reservation, without touching what others reserved). The rows of one call are updated in
+(part, warehouse) order, so two transactions moving the same parts wait for each other
+instead of deadlocking (Saleor's ``allocate_stocks`` locks in primary-key order for the same
+reason), and the database's ``CHECK (on_hand >= 0)`` stands behind it. Written by hand on
+the ORM because django-oscar's and Saleor's stock code is tied to their order models; the
+pattern is theirs.
+
+Callers run inside their own service's transaction; a refusal raises
+:class:`InsufficientStock` and the caller's whole step rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Part, StockLevel, StockMove, Warehouse
+
+DECREASING = {StockMove.Kind.ISSUE, StockMove.Kind.TRANSFER_OUT, StockMove.Kind.SCRAP}
+INCREASING = {StockMove.Kind.RECEIPT, StockMove.Kind.RETURN, StockMove.Kind.TRANSFER_IN}
+
+
+class InsufficientStock(ValidationError):
+    """The stock a move or a reservation needs is not there; ``shortages`` lists what is missing."""
+
+    def __init__(self, shortages: list[tuple[int, int, int, int]]):
+        self.shortages = shortages  # (part_id, warehouse_id, wanted, available)
+        parts = Part.objects.in_bulk({s[0] for s in shortages})
+        warehouses = Warehouse.objects.in_bulk({s[1] for s in shortages})
+        messages = [
+            _("Not enough %(part)s in %(warehouse)s: %(wanted)s wanted, %(available)s available.")
+            % {"part": parts[p].code, "warehouse": warehouses[w].name, "wanted": n, "available": a}
+            for p, w, n, a in shortages
+        ]
+        super().__init__(messages, code="insufficient_stock")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One line of a posting: ``quantity`` is signed (negative takes stock out)."""
+
+    kind: str
+    part_id: int
+    warehouse_id: int
+    quantity: int
+    unit_cost: Decimal | None = None
+    reason: str = ""
+    document: object = None
+    reference: str = ""
+    complaint_id: int | None = None
+    visit_id: int | None = None
+    from_reserved: int = 0  # units of this decrease that were reserved for it
+
+    def check(self) -> None:
+        if self.quantity == 0 or self.from_reserved < 0 or self.from_reserved > max(-self.quantity, 0):
+            raise ValueError(f"bad move {self!r}")
+        if self.kind in DECREASING and self.quantity > 0 or self.kind in INCREASING and self.quantity < 0:
+            raise ValueError(f"sign does not match kind in {self!r}")
+
+
+_after_move: list[Callable[[list[StockMove]], None]] = []
+
+
+def register_after_move(callback: Callable[[list[StockMove]], None]) -> None:
+    """Call ``callback(moves)`` inside the transaction after every posting (reorder, alerts)."""
+    if callback not in _after_move:
+        _after_move.append(callback)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _ensure_levels(keys: Iterable[tuple[int, int]]) -> None:
+    """Create the missing balance rows (at zero) for (part, warehouse) pairs."""
+    keys = set(keys)
+    if not keys:
+        return
+    StockLevel.objects.bulk_create(
+        [StockLevel(part_id=p, warehouse_id=w) for p, w in sorted(keys)], ignore_conflicts=True
+    )
+
+
+def _change(part_id: int, warehouse_id: int, delta: int, release: int, keep_reserved: bool):
+    """Apply one conditional UPDATE; return (on_hand, reserved) after it, or None when refused."""
+    guard = "on_hand + %s >= 0 AND reserved >= %s"
+    params = [delta, release, part_id, warehouse_id, delta, release]
+    if keep_reserved and delta < 0:
+        # What others reserved stays untouched: the free stock must cover the rest of the move.
+        guard += " AND on_hand - reserved + %s >= %s"
+        params += [release, -delta]
+    sql = (
+        f"UPDATE {_table(StockLevel)} SET on_hand = on_hand + %s, reserved = reserved - %s, updated_at = %s "
+        f"WHERE part_id = %s AND warehouse_id = %s AND {guard} RETURNING on_hand, reserved"
+    )
+    params.insert(2, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _available(part_id: int, warehouse_id: int) -> int:
+    level = StockLevel.objects.filter(part_id=part_id, warehouse_id=warehouse_id).first()
+    return level.on_hand - level.reserved if level else 0
+
+
+@transaction.atomic
+def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
+    """Change the balances by ``moves`` and write them to the ledger, all or nothing.
+
+    A count adjustment may take a balance down to zero regardless of reservations (the
+    stock is not there); every other decrease leaves what others reserved alone.
+    """
+    if not moves:
+        return []
+    for move in moves:
+        move.check()
+    at = at or timezone.now()
+    _ensure_levels((m.part_id, m.warehouse_id) for m in moves if m.quantity > 0)
+    costs = dict(
+        Part.objects.filter(pk__in={m.part_id for m in moves if m.unit_cost is None}).values_list("pk", "standard_cost")
+    )
+    rows, shortages = [], []
+    for move in sorted(moves, key=lambda m: (m.part_id, m.warehouse_id)):
+        keep = move.kind != StockMove.Kind.COUNT
+        result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
+        if result is None:
+            free = _available(move.part_id, move.warehouse_id) + move.from_reserved
+            shortages.append((move.part_id, move.warehouse_id, -move.quantity, max(free, 0)))
+            continue
+        rows.append(_ledger_row(move, result[0], costs, actor, at))
+    if shortages:
+        raise InsufficientStock(shortages)
+    StockMove.objects.bulk_create(rows)
+    for callback in _after_move:
+        callback(rows)
+    return rows
+
+
+def _ledger_row(move: Move, balance: int, costs: dict, actor, at) -> StockMove:
+    row = StockMove(
+        kind=move.kind,
+        part_id=move.part_id,
+        warehouse_id=move.warehouse_id,
+        quantity=move.quantity,
+        balance_after=balance,
+        unit_cost=costs.get(move.part_id, Decimal(0)) if move.unit_cost is None else move.unit_cost,
+        at=at,
+        actor=actor,
+        reason=move.reason[:200],
+        reference=move.reference,
+        complaint_id=move.complaint_id,
+        visit_id=move.visit_id,
+    )
+    if move.document is not None:
+        row.document_type = ContentType.objects.get_for_model(move.document)
+        row.document_id = move.document.pk
+    return row
+
+
+@transaction.atomic
+def reserve(lines: list[tuple[int, int, int]]) -> None:
+    """Hold ``quantity`` of free stock for each (part_id, warehouse_id, quantity), all or nothing."""
+    shortages = []
+    for part_id, warehouse_id, quantity in sorted(lines):
+        if quantity <= 0:
+            raise ValueError("a reservation is positive")
+        sql = (
+            f"UPDATE {_table(StockLevel)} SET reserved = reserved + %s "
+            f"WHERE part_id = %s AND warehouse_id = %s AND on_hand - reserved >= %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [quantity, part_id, warehouse_id, quantity])
+            if cursor.rowcount != 1:
+                shortages.append((part_id, warehouse_id, quantity, max(_available(part_id, warehouse_id), 0)))
+    if shortages:
+        raise InsufficientStock(shortages)
+
+
+@transaction.atomic
+def release(lines: list[tuple[int, int, int]]) -> None:
+    """Give back reservations made by :func:`reserve` (a cancelled or closed requisition)."""
+    for part_id, warehouse_id, quantity in sorted(lines):
+        if quantity <= 0:
+            continue
+        sql = (
+            f"UPDATE {_table(StockLevel)} SET reserved = reserved - %s "
+            f"WHERE part_id = %s AND warehouse_id = %s AND reserved >= %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [quantity, part_id, warehouse_id, quantity])
+            if cursor.rowcount != 1:
+                raise ValueError(f"release of {quantity} more than reserved for part {part_id} in {warehouse_id}")
+
+
+def discrepancies():
+    """Yield (part_id, warehouse_id, ledger sum, on hand) wherever the two differ."""
+    sums = {}
+    for part_id, warehouse_id, total in _ledger_sums():
+        sums[(part_id, warehouse_id)] = total
+    for part_id, warehouse_id, on_hand in StockLevel.objects.values_list("part_id", "warehouse_id", "on_hand").iterator(
+        chunk_size=5000
+    ):
+        total = sums.pop((part_id, warehouse_id), 0)
+        if total != on_hand:
+            yield part_id, warehouse_id, total, on_hand
+    for (part_id, warehouse_id), total in sums.items():
+        if total != 0:
+            yield part_id, warehouse_id, total, None
+
+
+def _ledger_sums():
+    from django.db.models import Sum
+
+    return (
+        StockMove.objects.order_by()
+        .values_list("part_id", "warehouse_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("part_id", "warehouse_id", "total")
+        .iterator(chunk_size=5000)
+    )
