@@ -32,6 +32,7 @@ urlpatterns = [
     path("complaints/", include("servicing.legacy_urls")),  # old service addresses, redirected
     path("complaints/", include("complaints.urls")),
     path("service/", include("servicing.urls")),
+    path("parts/", include("parts.urls")),
     path("quality/", include("quality.urls")),
     path("admin/", admin.site.urls),
 ]
