@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Part, PartCategory, StockLevel, StockMove, Warehouse
+from ..models import Part, PartCategory, StockLevel, StockMove, Warehouse
 
 
 @admin.register(PartCategory)

@@ -1,0 +1,3 @@
+"""The parts admin, one module per area."""
+
+from . import catalogue  # noqa: F401
