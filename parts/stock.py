@@ -15,7 +15,7 @@ Callers run inside their own service's transaction; a refusal raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,14 +82,22 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _ensure_levels(keys: Iterable[tuple[int, int]]) -> None:
-    """Create the missing balance rows (at zero) for (part, warehouse) pairs."""
-    keys = set(keys)
-    if not keys:
-        return
-    StockLevel.objects.bulk_create(
-        [StockLevel(part_id=p, warehouse_id=w) for p, w in sorted(keys)], ignore_conflicts=True
+def _add(part_id: int, warehouse_id: int, quantity: int):
+    """Add stock, creating the balance row if needed, in one statement; return (on_hand, reserved).
+
+    An upsert rather than an insert beforehand: it takes the row lock at its place in the
+    (part, warehouse) order, so a first receipt cannot deadlock with moves of other rows.
+    """
+    table = _table(StockLevel)
+    sql = (
+        f"INSERT INTO {table} (part_id, warehouse_id, on_hand, reserved, bin_location, updated_at) "
+        f"VALUES (%s, %s, %s, 0, '', %s) ON CONFLICT (part_id, warehouse_id) DO UPDATE "
+        f"SET on_hand = {table}.on_hand + EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at "
+        f"RETURNING on_hand, reserved"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [part_id, warehouse_id, quantity, timezone.now()])
+        return cursor.fetchone()
 
 
 def _change(part_id: int, warehouse_id: int, delta: int, release: int, keep_reserved: bool):
@@ -127,14 +135,16 @@ def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
     for move in moves:
         move.check()
     at = at or timezone.now()
-    _ensure_levels((m.part_id, m.warehouse_id) for m in moves if m.quantity > 0)
     costs = dict(
         Part.objects.filter(pk__in={m.part_id for m in moves if m.unit_cost is None}).values_list("pk", "standard_cost")
     )
     rows, shortages = [], []
     for move in sorted(moves, key=lambda m: (m.part_id, m.warehouse_id)):
-        keep = move.kind != StockMove.Kind.COUNT
-        result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
+        if move.quantity > 0:
+            result = _add(move.part_id, move.warehouse_id, move.quantity)
+        else:
+            keep = move.kind != StockMove.Kind.COUNT
+            result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
         if result is None:
             free = _available(move.part_id, move.warehouse_id) + move.from_reserved
             shortages.append((move.part_id, move.warehouse_id, -move.quantity, max(free, 0)))
