@@ -1,0 +1,14 @@
+import pytest
+
+from parts.stock import discrepancies
+
+
+@pytest.fixture(autouse=True)
+def ledger_agrees_after_each_test(request):
+    """After every parts test that used the database, the ledger must still prove each balance."""
+    checked = "django_db" in request.keywords and "ledger_tampered" not in request.keywords
+    if checked:
+        request.getfixturevalue("_django_db_helper")  # torn down after this check, not before
+    yield
+    if checked:
+        assert list(discrepancies()) == [], "a balance differs from the sum of its ledger"
