@@ -8,6 +8,7 @@ import random
 from django.utils.translation import gettext as _
 
 from .demo_catalogue import seed_catalogue
+from .demo_requisitions import seed_requisitions
 from .models import StockMove
 
 
@@ -17,4 +18,5 @@ def seed(*, stdout, style) -> None:
     stdout.write(
         _("%(parts)s parts in %(warehouses)s warehouses") % {"parts": len(parts), "warehouses": len(warehouses)}
     )
+    stdout.write(_("%(count)s parts requisitions") % {"count": seed_requisitions(parts, warehouses)})
     stdout.write(_("%(moves)s stock moves in the ledger") % {"moves": StockMove.objects.count()})

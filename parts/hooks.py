@@ -6,4 +6,6 @@ Those apps never import parts: they offer registration hooks, filled here from
 
 
 def register() -> None:
-    pass
+    from . import hooks_requisitions
+
+    hooks_requisitions.register()

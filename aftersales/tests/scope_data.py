@@ -96,6 +96,18 @@ def _link(sheet, complaint, actor) -> None:
     SheetEvent.objects.create(sheet=sheet, actor=actor, action=SheetEvent.Action.COMPLAINT, note=complaint.number)
 
 
+def _requisition(prefix: str, complaint, engineer, number: str):
+    """A parts requisition for the complaint, drafted by the engineer (sales see no requisitions)."""
+    from parts.models import Requisition
+    from parts.tests.factories import PartFactory, WarehouseFactory
+
+    requisition = Requisition.objects.create(
+        number=number, complaint=complaint, requester=engineer, reason=f"{prefix}-REQUISITION"
+    )
+    requisition.lines.create(part=PartFactory(), warehouse=WarehouseFactory(), quantity_requested=1)
+    return requisition
+
+
 def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
     """Build one salesperson's records; every identifying string starts with ``prefix``."""
     r = Records(salesperson)
@@ -260,6 +272,8 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         complaint=r.complaint, parts=1, notes=f"{prefix}-COST-NOTE", updated_by=staff.engineer
     )
     r.mark(r.quote.number, f"{prefix}-QUOTE-LINE", r.quote.notes, r.claim_cost.notes)
+    r.requisition = _requisition(prefix, r.complaint, staff.engineer, f"LY-{period}-{number}")
+    r.mark(r.requisition.number, r.requisition.reason)
     # A rectification notice answers a supervision check, not a customer: it carries no marker.
     r.notice = CapaActionFactory(number=f"CA-{year}-{number}2", notice=True, owner=staff.investigator)
     r.mark(

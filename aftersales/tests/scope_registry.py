@@ -193,3 +193,12 @@ for name in ("complete", "plan", "check", "verify", "reply", "cancel"):
 register("quality:sheet_print", Fill(SHEET))
 register("quality:eightd", Fill(SHEET))
 register("quality:eightd_xlsx", Fill(SHEET))
+
+# --- spare parts: requisitions ------------------------------------------------------------------
+REQUISITION = _by(pk="requisition.pk")
+register("parts:requisition_list", Fill(htmx=True))
+register("parts:requisition_create", Fill(query=lambda r: {"complaint": r.complaint.number}))
+for name in ("detail", "edit", "print"):
+    register(f"parts:requisition_{name}", Fill(REQUISITION))
+register("parts:requisition_step", Fill(lambda r: {"pk": r.requisition.pk, "step": "submit"}, notes="POST only"))
+register("parts:part_lookup", Fill(query=lambda r: {"q": "PJ"}, notes="parts and their stock: no customer records"))

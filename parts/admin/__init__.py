@@ -1,3 +1,6 @@
 """The parts admin, one module per area."""
 
-from . import catalogue  # noqa: F401
+from . import (
+    catalogue,  # noqa: F401
+    requisitions,  # noqa: F401
+)

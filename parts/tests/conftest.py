@@ -1,6 +1,10 @@
+"""Fixtures of the parts tests, one import per area, and the ledger check after each test."""
+
 import pytest
 
 from parts.stock import discrepancies
+
+from .requisition_setup import req  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

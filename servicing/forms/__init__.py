@@ -298,6 +298,15 @@ class VisitRecordForm(LengthHints, forms.ModelForm):
         }
         help_texts = {"parts_used": _("Part code, name and quantity, one per line.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Parts are asked for and issued through requisitions now; an old free-text note stays editable.
+        if self.instance.parts_used:
+            self.fields["parts_used"].label = _("Parts used (old note)")
+            self.fields["parts_used"].help_text = _("Parts are now requested through a parts requisition.")
+        else:
+            del self.fields["parts_used"]
+
     def clean(self):
         cleaned = super().clean()
         accepted_on = cleaned.get("customer_acceptance_date")

@@ -209,7 +209,6 @@ def test_an_inspection_finding_is_quoted_accepted_and_approved_through_the_pages
     page.fill("#id_actual_start", f"{started:%Y-%m-%dT%H:%M}")
     page.fill("#id_actual_end", f"{ended:%Y-%m-%dT%H:%M}")
     page.fill("#id_work_done", "完成10kV配电室季度巡检：母线连接紧固、柜内清扫、红外测温正常；3号进线柜合闸操作卡滞。")
-    page.fill("#id_parts_used", "无")
     page.select_option("#id_result", ServiceVisit.Result.PARTLY)
     page.fill("#id_customer_acceptance_name", "王建国")
     page.fill("#id_customer_acceptance_date", today.isoformat())

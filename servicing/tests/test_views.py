@@ -265,7 +265,6 @@ def test_dispatch_record_and_accept_archives_the_visit(world, client_for):
         "actual_start": _local(start),
         "actual_end": _local(start + datetime.timedelta(hours=1)),
         "work_done": "更换合闸线圈",
-        "parts_used": "合闸线圈 ×1",
         "result": ServiceVisit.Result.RESOLVED,
         "customer_acceptance_name": "李主任",
         "customer_acceptance_date": timezone.localdate().isoformat(),

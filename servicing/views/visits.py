@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from customers.models import Customer
 
-from .. import selectors
+from .. import selectors, visit_sections
 from ..forms import VisitDispatchForm, VisitRecordForm
 from ..models import ServiceVisit
 from ..services import visit_accept_internal, visit_save
@@ -100,6 +100,7 @@ def visit_detail(request, pk):
         "can_record_finding": bool(visit.plan_id) and request.user.has_perm("servicing.add_finding"),
         "waiting_lines": visit_waiting(visit),
         "commissioning": selectors.commissioning_for_visit(user=request.user, visit=visit),
+        "sections": visit_sections.sections_for(request, visit),
     }
     return render(request, "servicing/visit_detail.html", context, status=status)
 

@@ -1,0 +1,1 @@
+"""Forms of spare parts, one module per area."""

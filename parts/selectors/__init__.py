@@ -1,0 +1,1 @@
+"""Read-side queries of spare parts, scoped to the user."""

@@ -1,0 +1,1 @@
+"""Pages of spare parts, one module per area."""
