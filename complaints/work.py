@@ -15,16 +15,29 @@ class WorkSection:
     template: str
     context: Callable
     order: int = 100
+    permission: str = ""  # who has this section's queue, even with nothing in it today
 
 
 _SECTIONS: list[WorkSection] = []
 
 
-def register_work_section(template_name: str, context: Callable, order: int = 100) -> None:
-    """Show ``template_name`` on "my work" with ``data=context(request)`` when that is not empty."""
+def register_work_section(template_name: str, context: Callable, order: int = 100, permission: str = "") -> None:
+    """Show ``template_name`` on "my work" with ``data=context(request)`` when that is not empty.
+
+    Holders of ``permission`` may open "my work" for this section alone, without complaints.
+    """
     if all(section.template != template_name for section in _SECTIONS):
-        _SECTIONS.append(WorkSection(template_name, context, order))
+        _SECTIONS.append(WorkSection(template_name, context, order, permission))
         _SECTIONS.sort(key=lambda section: (section.order, section.template))
+
+
+def registered() -> list[WorkSection]:
+    return list(_SECTIONS)
+
+
+def section_applies(request, section: WorkSection) -> bool:
+    """Whether the user holds the queue of ``section`` (it names a permission they have)."""
+    return bool(section.permission) and request.user.has_perm(section.permission)
 
 
 def section_templates() -> list[str]:

@@ -12,7 +12,7 @@ def register() -> None:
     outbox.register("parts", emails.deliver)
     register_panel("parts/requisitions/panel.html", order=45, column="main", context=complaint_parts_context)
     register_visit_section("parts/requisitions/panel.html", visit_parts_context, order=50)
-    register_work_section("parts/requisitions/work.html", work_context, order=55)
+    register_work_section("parts/requisitions/work.html", work_context, order=55, permission="parts.move_stock")
 
 
 def _panel(request, **target):

@@ -100,7 +100,8 @@ def _page_url(page, world, complaint):
 
 PAGES = {
     "list": VIEWERS,
-    "my_work": VIEWERS,
+    # The warehouse keeper has a queue there without complaints: requisitions to issue (parts).
+    "my_work": [*VIEWERS, r.WAREHOUSE_KEEPER],
     "detail": VIEWERS,
     "customer_complaints": VIEWERS,
     "create": INTAKE,

@@ -1,6 +1,7 @@
 """The complaint list, the "my work" queue and the customer page's complaints tab."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from aftersales.keyset import query_without_page
@@ -23,8 +24,17 @@ def complaint_list(request):
 
 
 @login_required
-@view_required
 def my_work(request):
+    """Show what waits on the user: their complaints and the sections other apps add.
+
+    Staff who never handle complaints (the warehouse keeper, purchasing) still have a queue
+    here when another app's section has work for them.
+    """
+    if not request.user.has_perm("complaints.view_complaint"):
+        sections = work.sections_for(request)
+        if not any(work.section_applies(request, s) for s in work.registered()):
+            raise PermissionDenied
+        return render(request, "complaints/my_work.html", {"sections": sections, "complaint_queue": False})
     only = request.GET.get("only", "")
     only = only if only in selectors.QUEUE_COUNTS else ""
     page = selectors.paginate(selectors.my_work(user=request.user, only=only), request.GET)
@@ -39,6 +49,7 @@ def my_work(request):
         "only": only,
         "query": f"only={only}" if only else "",
         "sections": work.sections_for(request),
+        "complaint_queue": True,
     }
     return render(request, "complaints/my_work.html", context)
 

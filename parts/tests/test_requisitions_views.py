@@ -267,3 +267,16 @@ def test_cancel_from_the_page_needs_a_reason(req, client_for):
     assert requisition.state == Requisition.State.CANCELLED
     assert engineer.post(step_url(requisition, "close")).status_code == 302  # refused politely: nothing open
     assert engineer.post(step_url(requisition, "nonsense")).status_code == 404
+
+
+def test_the_keeper_has_a_my_work_queue_without_complaints(req, client_for):
+    keeper = client_for(req.keeper)
+    assert keeper.get(reverse("complaints:my_work")).status_code == 200  # an empty queue is still theirs
+    to_issue = approved(req)
+
+    body = keeper.get(reverse("complaints:my_work")).content.decode()
+    assert to_issue.number in body
+    assert 'data-testid="nav-my-work"' in body
+    assert "work-counts" not in body and reverse("complaints:list") not in body  # no complaint queue
+    other = client_for(req.other_keeper).get(reverse("complaints:my_work")).content.decode()
+    assert to_issue.number not in other
