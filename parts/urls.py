@@ -1,8 +1,7 @@
 """Spare parts pages, mounted at ``/parts/``; each area keeps its own ``urlpatterns``."""
 
-from .views import requisitions
+from .views import catalogue, requisitions
 
 app_name = "parts"
 
-urlpatterns = []
-urlpatterns += requisitions.urlpatterns
+urlpatterns = [*catalogue.urlpatterns, *requisitions.urlpatterns]

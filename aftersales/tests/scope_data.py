@@ -32,6 +32,9 @@ from customers.tests.factories import (
     InteractionFactory,
     ProductModelFactory,
 )
+from parts import stock
+from parts.models import StockMove
+from parts.tests.factories import PartFactory, WarehouseFactory, stock_in
 from quality.models import CapaSource, QualitySheet, SheetComplaint, SheetEvent, SheetFile
 from quality.tests.factories import CapaActionFactory, DepartmentTaskFactory, QualitySheetFactory
 from servicing.models import CaseSummary, ClaimCost, CommissioningReport, PropertyPhoto
@@ -330,7 +333,23 @@ def _records(prefix: str, salesperson, staff, model, number: int) -> Records:
         job=r.import_job, row=2, column="客户名称", value=f"{prefix}-PROBLEM", message="x"
     )
     r.mark(f"{prefix}-IMPORT.csv", f"{prefix}-IMPORT-NOTE", f"{prefix}-IMPORT-ROW", f"{prefix}-PROBLEM")
+    r.part = _part_used_for(prefix, r, staff)
     return r
+
+
+def _part_used_for(prefix: str, r: Records, staff):
+    """Return a spare part with a photo, issued for the complaint and the visit of ``r``."""
+    part = PartFactory(code=f"{prefix}-PART")
+    part.photo.save("part.png", ContentFile(PNG), save=True)
+    warehouse = WarehouseFactory(code=f"{prefix}-WH")
+    stock_in(part, warehouse, 5, actor=staff.engineer)
+    moves = [
+        stock.Move(StockMove.Kind.ISSUE, part.pk, warehouse.pk, -1, complaint_id=r.complaint.pk),
+        stock.Move(StockMove.Kind.ISSUE, part.pk, warehouse.pk, -1, visit_id=r.visit.pk),
+    ]
+    for move in moves:
+        stock.post([move], actor=staff.engineer)
+    return part
 
 
 def _shared(mine: Records, theirs: Records, staff, model) -> SimpleNamespace:

@@ -202,3 +202,11 @@ for name in ("detail", "edit", "print"):
     register(f"parts:requisition_{name}", Fill(REQUISITION))
 register("parts:requisition_step", Fill(lambda r: {"pk": r.requisition.pk, "step": "submit"}, notes="POST only"))
 register("parts:part_lookup", Fill(query=lambda r: {"q": "PJ"}, notes="parts and their stock: no customer records"))
+# --- spare parts --------------------------------------------------------------------------------
+# The parts roles read every part; sales and quality get 403. A part of each side was issued
+# for that side's complaint and visit ("where used").
+PART = _by(pk="part.pk")
+register("parts:catalogue", Fill(htmx=True, query=lambda r: {"q": _search(r.part.code)}))
+register("parts:catalogue_export", Fill(query=lambda r: {"q": _search(r.part.code)}))
+for name in ("part_detail", "part_photo", "ledger_export"):
+    register(f"parts:{name}", Fill(PART, htmx=name == "part_detail"))

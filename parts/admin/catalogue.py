@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Part, PartCategory, StockLevel, StockMove, Warehouse
@@ -35,9 +37,32 @@ class WarehouseAdmin(admin.ModelAdmin):
     filter_horizontal = ["keepers"]
 
 
+class StockLevelSettingsForm(forms.ModelForm):
+    """Refuses settings out of order (safety above minimum, minimum above maximum) as the part's are."""
+
+    def clean(self):
+        data = super().clean()
+        part = self.instance.part
+        safety, low, high = (
+            part_default if data.get(name) is None else data[name]
+            for name, part_default in (
+                ("safety_stock", part.safety_stock),
+                ("min_stock", part.min_stock),
+                ("max_stock", part.max_stock),
+            )
+        )
+        if low and safety > low:
+            raise ValidationError(_("The safety stock is above the minimum stock."))
+        if high and low > high:
+            raise ValidationError(_("The minimum stock is above the maximum stock."))
+        return data
+
+
 @admin.register(StockLevel)
 class StockLevelAdmin(admin.ModelAdmin):
     """Settings of a balance row; the quantities change only by moves."""
+
+    form = StockLevelSettingsForm
 
     list_display = [
         "part",
