@@ -8,6 +8,7 @@ import random
 from django.utils.translation import gettext as _
 
 from .demo_catalogue import seed_catalogue
+from .demo_counts import seed_count_work, seed_opening
 from .demo_requisitions import seed_requisitions
 from .models import StockMove
 
@@ -15,8 +16,10 @@ from .models import StockMove
 def seed(*, stdout, style) -> None:
     rng = random.Random(11)
     parts, warehouses = seed_catalogue(rng)
+    seed_opening(parts, warehouses)
     stdout.write(
         _("%(parts)s parts in %(warehouses)s warehouses") % {"parts": len(parts), "warehouses": len(warehouses)}
     )
     stdout.write(_("%(count)s parts requisitions") % {"count": seed_requisitions(parts, warehouses)})
+    seed_count_work(parts, warehouses)
     stdout.write(_("%(moves)s stock moves in the ledger") % {"moves": StockMove.objects.count()})

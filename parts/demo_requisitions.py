@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from complaints.models import Complaint
 from servicing.models import ServiceVisit
 
-from . import services, stock
+from . import services
 from .demo_catalogue import VARIANTS
-from .models import Requisition, StockLevel, StockMove
+from .models import Requisition
 
 # state to reach, purpose, [(index into the demo parts, quantity)], reason
 PLAN = [
@@ -21,23 +21,6 @@ PLAN = [
     ("cancelled", "complaint", [(9, 1)], "综保装置故障，客户改为返厂维修"),
     ("issued", "restock", [(2, 4), (3, 4)], "服务车常用件补货"),
 ]
-
-
-def _ensure_stock(needs, actor) -> None:
-    """Receive what the demo requisitions need where the opening balance is missing.
-
-    Opening balances belong to the demo count; until it loads them, this tops up the few
-    balances the requisitions draw on (remove it once the count does).
-    """
-    moves = []
-    for (part, warehouse), quantity in needs.items():
-        level = StockLevel.objects.filter(part=part, warehouse=warehouse).first()
-        free = level.available if level else 0
-        if free < quantity:
-            moves.append(
-                stock.Move(StockMove.Kind.RECEIPT, part.pk, warehouse.pk, quantity - free, reason="demo opening stock")
-            )
-    stock.post(moves, actor=actor)
 
 
 def _users():
@@ -87,12 +70,6 @@ def seed_requisitions(parts, warehouses) -> int:
     store = warehouses["CK01"]
     complaints = list(Complaint.objects.order_by("-received_at")[:8])
     visits = list(ServiceVisit.objects.filter(complaint__isnull=False).order_by("-planned_start")[:2])
-    needs = {}
-    for _state, _purpose, lines, _reason in PLAN:
-        for index, quantity in lines:
-            key = (parts[index * VARIANTS], store)  # the first variant of each base part
-            needs[key] = needs.get(key, 0) + quantity
-    _ensure_stock(needs, keeper)
     for state, purpose, lines, reason in PLAN:
         if not complaints:
             break

@@ -6,6 +6,7 @@ Those apps never import parts: they offer registration hooks, filled here from
 
 
 def register() -> None:
-    from . import hooks_requisitions
+    from . import hooks_counts, hooks_requisitions
 
     hooks_requisitions.register()
+    hooks_counts.register()

@@ -210,3 +210,10 @@ register("parts:catalogue", Fill(htmx=True, query=lambda r: {"q": _search(r.part
 register("parts:catalogue_export", Fill(query=lambda r: {"q": _search(r.part.code)}))
 for name in ("part_detail", "part_photo", "ledger_export"):
     register(f"parts:{name}", Fill(PART, htmx=name == "part_detail"))
+# --- parts: counts, transfers, scrap (warehouse records, not a salesperson's: sales may not open them)
+for name in ("count_list", "count_create", "transfer_list", "transfer_create", "scrap_list", "scrap_create"):
+    register(f"parts:{name}")
+for name in ("count_detail", "count_variances", "count_print", "transfer_detail", "scrap_detail"):
+    register(f"parts:{name}", Fill(lambda r: {"pk": 1}, notes="a warehouse document: refused to sales"))
+register("parts:count_action", Fill(lambda r: {"pk": 1, "action": "submit"}, notes="POST only"))
+register("parts:scrap_action", Fill(lambda r: {"pk": 1, "action": "submit"}, notes="POST only"))

@@ -1,6 +1,3 @@
 """The parts admin, one module per area."""
 
-from . import (
-    catalogue,  # noqa: F401
-    requisitions,  # noqa: F401
-)
+from . import catalogue, counts, requisitions  # noqa: F401

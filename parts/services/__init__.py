@@ -1,25 +1,16 @@
-"""The services of spare parts: each step locks its record, checks stage and role, and records itself."""
+"""Services of the parts app: every change of a document or of stock goes through one of these.
 
-from .requisitions import (
-    requisition_approve,
-    requisition_cancel,
-    requisition_close,
-    requisition_create,
-    requisition_issue,
-    requisition_reject,
-    requisition_return,
-    requisition_submit,
-    requisition_update,
-)
+Each step locks its record, checks the stage and the role, records who/when/why and writes
+its notifications to the outbox in the same transaction.
+"""
 
-__all__ = [
-    "requisition_approve",
-    "requisition_cancel",
-    "requisition_close",
-    "requisition_create",
-    "requisition_issue",
-    "requisition_reject",
-    "requisition_return",
-    "requisition_submit",
-    "requisition_update",
-]
+from .counts import *  # noqa: F403
+from .counts import __all__ as _counts
+from .requisitions import *  # noqa: F403
+from .requisitions import __all__ as _requisitions
+from .scrap import *  # noqa: F403
+from .scrap import __all__ as _scrap
+from .transfers import *  # noqa: F403
+from .transfers import __all__ as _transfers
+
+__all__ = [*_counts, *_requisitions, *_scrap, *_transfers]

@@ -22,6 +22,19 @@ from servicing.selectors import visits_visible_to
 from .. import stock
 from ..models import Part, Requisition, RequisitionEvent, RequisitionLine, StockMove, Warehouse
 
+__all__ = [
+    "requisition_create",
+    "requisition_update",
+    "requisition_submit",
+    "requisition_approve",
+    "requisition_reject",
+    "requisition_issue",
+    "requisition_return",
+    "requisition_close",
+    "requisition_cancel",
+]
+
+
 Action = RequisitionEvent.Action
 
 
