@@ -28,7 +28,7 @@ DEMO_USERS = [
     ("quality_deputy", roles.QUALITY_DEPUTY, "黄", "建国", "质量组", "13651234508", True),
     ("general_manager", roles.GENERAL_MANAGER, "周", "明", "总经办", "13751234509", False),
     ("warehouse_keeper", roles.WAREHOUSE_KEEPER, "吴", "磊", "仓库", "15051234510", False),
-    ("purchasing", roles.PURCHASING, "徐", "敏", "采购部", "15251234511", False),
+    ("purchasing", roles.PURCHASING, "徐", "敏", "采购部", "15251234511", True),  # keeps suppliers in the admin
     ("management", roles.MANAGEMENT, "孙", "志刚", "总经办", "18051234512", False),
 ]
 

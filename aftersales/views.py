@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .home import cards_for
 from .importing import importers_for
 
 # Those who have complaint work waiting for them: handlers, approvers, and sales staff
@@ -28,6 +29,7 @@ def home(request):
         context["work_counts"] = my_work_counts(user=user)
     context["waiting_imports"] = _waiting_imports(user)
     context["may_import"] = bool(importers_for(user))
+    context["cards"] = cards_for(request)
     return render(request, "home.html", context)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .demo_catalogue import seed_catalogue
 from .demo_counts import seed_count_work, seed_opening
+from .demo_purchasing import seed_purchasing
 from .demo_requisitions import seed_requisitions
 from .models import StockMove
 
@@ -22,4 +23,5 @@ def seed(*, stdout, style) -> None:
     )
     stdout.write(_("%(count)s parts requisitions") % {"count": seed_requisitions(parts, warehouses)})
     seed_count_work(parts, warehouses)
+    stdout.write(_("%(suppliers)s suppliers, %(plans)s purchase plans") % seed_purchasing(rng, parts, warehouses))
     stdout.write(_("%(moves)s stock moves in the ledger") % {"moves": StockMove.objects.count()})

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from aftersales import emails, roles
 
+from . import emails_counts, emails_purchasing
 from .models import Requisition
 
 
@@ -49,8 +50,10 @@ def _requisition(pk):
     return Requisition.objects.select_related(*related).get(pk=pk)
 
 
-# kind → (load the record by id, send)
+# kind → (load the record by id, send); counts, scrap and purchasing keep theirs in their modules.
 MESSAGES = {
+    **emails_counts.MESSAGES,
+    **emails_purchasing.MESSAGES,
     "requisition_submitted": (_requisition, requisition_submitted),
     "requisition_approved": (_requisition, requisition_approved),
     "requisition_rejected": (_requisition, requisition_rejected),

@@ -72,9 +72,3 @@ MESSAGES = {
     "scrap_approved": (_scrap, scrap_approved),
     "scrap_rejected": (_scrap, scrap_rejected),
 }
-
-
-def deliver(kind: str, object_id: int, extra: dict) -> int:
-    """Send the outbox's count or scrap notification ``kind``; return the count sent."""
-    load, send = MESSAGES[kind]
-    return send(load(object_id), **extra)

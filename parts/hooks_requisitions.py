@@ -1,15 +1,11 @@
-"""What requisitions add to other apps: the outbox handler, complaint and visit panels, "my work"."""
+"""What requisitions add to other apps: complaint and visit panels, "my work"."""
 
-from aftersales import outbox
 from complaints.panels import register_panel
 from complaints.work import register_work_section
 from servicing.visit_sections import register_visit_section
 
 
 def register() -> None:
-    from . import emails
-
-    outbox.register("parts", emails.deliver)
     register_panel("parts/requisitions/panel.html", order=45, column="main", context=complaint_parts_context)
     register_visit_section("parts/requisitions/panel.html", visit_parts_context, order=50)
     register_work_section("parts/requisitions/work.html", work_context, order=55, permission="parts.move_stock")

@@ -320,6 +320,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicing.tasks.chase_overdue_plan_visits",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Spare parts: propose on the month's purchase plan every stock level below its minimum
+    # without an open line (the after-move check's safety net), and remind purchasing of
+    # supplier documents about to lapse. Once a day early; a line is unique per open
+    # (part, warehouse) and each reminder is claimed per document, so a rerun adds nothing.
+    "parts-check-reorder": {
+        "task": "parts.tasks.check_reorder",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "parts-remind-supplier-documents": {
+        "task": "parts.tasks.remind_supplier_documents",
+        "schedule": crontab(hour=7, minute=50),
+    },
 }
 
 LOGGING = {
@@ -331,3 +343,8 @@ LOGGING = {
 DEFAULT_WARRANTY_MONTHS = env.int("DEFAULT_WARRANTY_MONTHS", default=12)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Purchasing: days before a supplier document lapses that purchasing is reminded; the lead
+# time assumed for a part no supplier offers; the weights (%) of a supplier rating (sum 100).
+PARTS_DOCUMENT_REMINDER_DAYS = env.int("PARTS_DOCUMENT_REMINDER_DAYS", default=30)
+PARTS_DEFAULT_LEAD_DAYS = env.int("PARTS_DEFAULT_LEAD_DAYS", default=14)
+PARTS_RATING_WEIGHTS = {"qualification": 15, "reputation": 10, "quality": 35, "price": 20, "lead_time": 20}

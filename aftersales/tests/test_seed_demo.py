@@ -49,7 +49,14 @@ def test_each_role_has_a_demo_user_in_its_group(output):
 
 def test_quality_managers_and_admin_may_use_the_admin_site(output):
     staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"quality_leader", "quality_clerk", "quality_deputy", "aftersales_manager", ADMIN_USERNAME}
+    assert staff == {
+        "quality_leader",
+        "quality_clerk",
+        "quality_deputy",
+        "aftersales_manager",
+        "purchasing",
+        ADMIN_USERNAME,
+    }
     assert get_user_model().objects.get(username=ADMIN_USERNAME).is_superuser
 
 

@@ -1,3 +1,3 @@
 """The parts admin, one module per area."""
 
-from . import catalogue, counts, requisitions  # noqa: F401
+from . import catalogue, counts, purchasing, requisitions  # noqa: F401

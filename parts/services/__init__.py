@@ -6,11 +6,17 @@ its notifications to the outbox in the same transaction.
 
 from .counts import *  # noqa: F403
 from .counts import __all__ as _counts
+from .purchasing import *  # noqa: F403
+from .purchasing import __all__ as _purchasing
+from .reorder import *  # noqa: F403
+from .reorder import __all__ as _reorder
 from .requisitions import *  # noqa: F403
 from .requisitions import __all__ as _requisitions
 from .scrap import *  # noqa: F403
 from .scrap import __all__ as _scrap
+from .suppliers import *  # noqa: F403
+from .suppliers import __all__ as _suppliers
 from .transfers import *  # noqa: F403
 from .transfers import __all__ as _transfers
 
-__all__ = [*_counts, *_requisitions, *_scrap, *_transfers]
+__all__ = [*_counts, *_purchasing, *_reorder, *_requisitions, *_scrap, *_suppliers, *_transfers]

@@ -4,16 +4,12 @@ import pytest
 
 __all__ = ["cast", "central", "count_mail", "station", "stocked", "van"]
 
-from aftersales import outbox
-from parts import emails_counts
-
 from .factories import PartFactory, WarehouseFactory, stock_in
 
 
 @pytest.fixture
-def count_mail(monkeypatch):
-    """Deliver the count and scrap messages (the app's handler joins them when merged)."""
-    monkeypatch.setitem(outbox._HANDLERS, "parts", emails_counts.deliver)
+def count_mail():
+    """The count and scrap messages go through the app's outbox handler (parts.emails)."""
 
 
 @pytest.fixture
