@@ -100,22 +100,69 @@ def _add(part_id: int, warehouse_id: int, quantity: int):
         return cursor.fetchone()
 
 
+@dataclass(frozen=True)
+class LevelAfter:
+    """What a decrease left on its balance row, read by the same statement (no second query)."""
+
+    on_hand: int
+    reserved: int
+    safety: int
+    minimum: int
+    alerted: bool  # below_safety_since is set
+    active: bool  # part and warehouse both active
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
 def _change(part_id: int, warehouse_id: int, delta: int, release: int, keep_reserved: bool):
-    """Apply one conditional UPDATE; return (on_hand, reserved) after it, or None when refused."""
-    guard = "on_hand + %s >= 0 AND reserved >= %s"
-    params = [delta, release, part_id, warehouse_id, delta, release]
+    """Apply one conditional UPDATE; return (on_hand, standard cost, LevelAfter), or None when refused.
+
+    On PostgreSQL the part and warehouse are joined into the same statement, so the ledger's
+    unit cost and the thresholds the reorder check needs come back with the new balance.
+    """
+    s = _table(StockLevel)  # named in full: SQLite takes no alias for the updated table
+    guard = f"{s}.on_hand + %s >= 0 AND {s}.reserved >= %s"
+    params = [delta, release, timezone.now(), part_id, warehouse_id, delta, release]
     if keep_reserved and delta < 0:
         # What others reserved stays untouched: the free stock must cover the rest of the move.
-        guard += " AND on_hand - reserved + %s >= %s"
+        guard += f" AND {s}.on_hand - {s}.reserved + %s >= %s"
         params += [release, -delta]
-    sql = (
-        f"UPDATE {_table(StockLevel)} SET on_hand = on_hand + %s, reserved = reserved - %s, updated_at = %s "
-        f"WHERE part_id = %s AND warehouse_id = %s AND {guard} RETURNING on_hand, reserved"
-    )
-    params.insert(2, timezone.now())
+    update = f"UPDATE {s} SET on_hand = {s}.on_hand + %s, reserved = {s}.reserved - %s, updated_at = %s "
+    where = f"WHERE {s}.part_id = %s AND {s}.warehouse_id = %s AND {guard} "
+    if connection.vendor == "postgresql":
+        sql = (
+            f"{update} FROM {_table(Part)} AS p, {_table(Warehouse)} AS w {where}"
+            f"AND p.id = {s}.part_id AND w.id = {s}.warehouse_id RETURNING {s}.on_hand, {s}.reserved, "
+            f"p.standard_cost, COALESCE({s}.safety_stock, p.safety_stock), COALESCE({s}.min_stock, p.min_stock), "
+            f"{s}.below_safety_since IS NOT NULL, p.is_active AND w.is_active"
+        )
+    else:  # SQLite's RETURNING sees only the updated table: read the rest after
+        sql = f"{update}{where}RETURNING on_hand, reserved"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if len(row) == 2:
+        row = _thresholds(part_id, warehouse_id)
+    on_hand, reserved, cost, safety, minimum, alerted, active = row
+    return on_hand, Decimal(cost), LevelAfter(on_hand, reserved, safety, minimum, bool(alerted), bool(active))
+
+
+def _thresholds(part_id: int, warehouse_id: int) -> tuple:
+    level = StockLevel.objects.select_related("part", "warehouse").get(part_id=part_id, warehouse_id=warehouse_id)
+    active = level.part.is_active and level.warehouse.is_active
+    return (
+        level.on_hand,
+        level.reserved,
+        level.part.standard_cost,
+        level.effective_safety,
+        level.effective_min,
+        level.below_safety_since is not None,
+        active,
+    )
 
 
 def _available(part_id: int, warehouse_id: int) -> int:
@@ -135,21 +182,23 @@ def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
     for move in moves:
         move.check()
     at = at or timezone.now()
-    costs = dict(
-        Part.objects.filter(pk__in={m.part_id for m in moves if m.unit_cost is None}).values_list("pk", "standard_cost")
-    )
+    wanted = {m.part_id for m in moves if m.unit_cost is None and m.quantity > 0}
+    costs = dict(Part.objects.filter(pk__in=wanted).values_list("pk", "standard_cost")) if wanted else {}
     rows, shortages = [], []
     for move in sorted(moves, key=lambda m: (m.part_id, m.warehouse_id)):
         if move.quantity > 0:
-            result = _add(move.part_id, move.warehouse_id, move.quantity)
-        else:
-            keep = move.kind != StockMove.Kind.COUNT
-            result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
+            on_hand, _reserved = _add(move.part_id, move.warehouse_id, move.quantity)
+            rows.append(_ledger_row(move, on_hand, costs.get(move.part_id, Decimal(0)), actor, at))
+            continue
+        keep = move.kind != StockMove.Kind.COUNT
+        result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
         if result is None:
             free = _available(move.part_id, move.warehouse_id) + move.from_reserved
             shortages.append((move.part_id, move.warehouse_id, -move.quantity, max(free, 0)))
             continue
-        rows.append(_ledger_row(move, result[0], costs, actor, at))
+        row = _ledger_row(move, result[0], result[1], actor, at)
+        row.level_after = result[2]
+        rows.append(row)
     if shortages:
         raise InsufficientStock(shortages)
     StockMove.objects.bulk_create(rows)
@@ -158,14 +207,14 @@ def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
     return rows
 
 
-def _ledger_row(move: Move, balance: int, costs: dict, actor, at) -> StockMove:
+def _ledger_row(move: Move, balance: int, standard_cost: Decimal, actor, at) -> StockMove:
     row = StockMove(
         kind=move.kind,
         part_id=move.part_id,
         warehouse_id=move.warehouse_id,
         quantity=move.quantity,
         balance_after=balance,
-        unit_cost=costs.get(move.part_id, Decimal(0)) if move.unit_cost is None else move.unit_cost,
+        unit_cost=standard_cost if move.unit_cost is None else move.unit_cost,
         at=at,
         actor=actor,
         reason=move.reason[:200],

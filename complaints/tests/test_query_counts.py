@@ -20,7 +20,7 @@ from ..models import Attachment, ComplaintEvent
 from .factories import ComplaintFactory
 
 LIST_MAX = 6
-DETAIL_MAX = 12  # service work's quotes panel reads the quotes and the claim cost
+DETAIL_MAX = 14  # service work's quotes panel (quotes, claim cost); the parts panel (parts issued, requisitions)
 # The other lists read more of their own (counts, tabs), but no more with more rows.
 OTHER_MAX = 10
 

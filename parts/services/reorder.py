@@ -31,6 +31,8 @@ def _lead_days() -> int:
 
 def after_move(moves) -> None:
     """Check the (part, warehouse) rows ``moves`` touched: reorder and safety alerts."""
+    if all(_nothing_to_do(getattr(m, "level_after", None)) for m in moves):
+        return  # the posting read each row's thresholds already: no crossing, no query
     keys = {(m.part_id, m.warehouse_id) for m in moves}
     # One indexed read for any size of posting (a count posts thousands); pairs not moved are dropped.
     candidates = StockLevel.objects.filter(
@@ -41,6 +43,16 @@ def after_move(moves) -> None:
     below_min = [lv for lv in levels if _needs_reorder(lv)]
     if below_min:
         propose(below_min)
+
+
+def _nothing_to_do(after) -> bool:
+    """Whether a decrease's row (``stock.LevelAfter``) is above its minimum and its alert as it should be."""
+    if after is None:
+        return False  # an increase: it may re-arm an alert, read the row
+    if after.active and after.minimum > 0 and after.available < after.minimum:
+        return False
+    below = after.safety > 0 and after.available < after.safety
+    return below == after.alerted
 
 
 def _needs_reorder(level: StockLevel) -> bool:

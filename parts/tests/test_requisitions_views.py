@@ -1,6 +1,7 @@
 """Requisition pages: the flow through the forms, what each person sees, the panels, query counts, e-mail."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -136,10 +137,13 @@ def test_the_page_offers_only_the_steps_the_user_may_take(req, client_for):
 def test_the_page_says_on_whom_it_waits(req, client_for):
     requisition = approved(req)
 
-    with translation.override("en"):
-        response = client_for(req.engineer).get(detail_url(requisition), HTTP_ACCEPT_LANGUAGE="en")
+    client = client_for(req.engineer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(detail_url(requisition))
 
     assert response.context["waiting_lines"] == ["the keeper of 中心库 to issue the parts"]
+    chinese = client_for(req.manager).get(detail_url(requisition))
+    assert chinese.context["waiting_lines"] == ["中心库 的库管员发料"]
 
 
 def test_list_and_detail_read_a_constant_number_of_queries(req, client_for, django_assert_max_num_queries):
