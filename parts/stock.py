@@ -15,6 +15,7 @@ Callers run inside their own service's transaction; a refusal raises
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -151,6 +152,61 @@ def _change(part_id: int, warehouse_id: int, delta: int, release: int, keep_rese
     return on_hand, Decimal(cost), LevelAfter(on_hand, reserved, safety, minimum, bool(alerted), bool(active))
 
 
+@functools.cache
+def _ledger_columns() -> tuple[list, str, list[str]]:
+    """The ledger's columns for the single-statement path (PostgreSQL only), worked out once."""
+    fields = [f for f in StockMove._meta.concrete_fields if not f.primary_key]
+    casts = [f.cast_db_type(connection) for f in fields]
+    return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields), casts
+
+
+def _change_and_record(move: Move, row: StockMove, keep_reserved: bool) -> bool:
+    """On PostgreSQL, change the balance and write its ledger row in one statement; False when refused.
+
+    One round trip instead of two, and no ORM insert: a decrease is the busiest path there is.
+    The row gets its id, balance, unit cost and ``level_after`` from the statement.
+    """
+    s = _table(StockLevel)
+    guard = f"{s}.on_hand + %s >= 0 AND {s}.reserved >= %s"
+    params = [move.quantity, move.from_reserved, timezone.now(), move.part_id, move.warehouse_id]
+    params += [move.quantity, move.from_reserved]
+    if keep_reserved:
+        guard += f" AND {s}.on_hand - {s}.reserved + %s >= %s"
+        params += [move.from_reserved, -move.quantity]
+    fields, columns, casts = _ledger_columns()
+    values = []
+    for field, cast in zip(fields, casts, strict=True):
+        if field.attname == "balance_after":
+            values.append("lvl.on_hand")
+        elif field.attname == "unit_cost":
+            values.append(f"COALESCE(%s::{cast}, lvl.cost)")
+            params.append(move.unit_cost)
+        else:
+            values.append(f"%s::{cast}")
+            params.append(field.get_db_prep_save(getattr(row, field.attname), connection))
+    sql = (
+        f"WITH lvl AS (UPDATE {s} SET on_hand = {s}.on_hand + %s, reserved = {s}.reserved - %s, updated_at = %s "
+        f"FROM {_table(Part)} AS p, {_table(Warehouse)} AS w "
+        f"WHERE {s}.part_id = %s AND {s}.warehouse_id = %s AND p.id = {s}.part_id AND w.id = {s}.warehouse_id "
+        f"AND {guard} RETURNING {s}.on_hand, {s}.reserved, p.standard_cost AS cost, "
+        f"COALESCE({s}.safety_stock, p.safety_stock) AS safety, COALESCE({s}.min_stock, p.min_stock) AS minimum, "
+        f"{s}.below_safety_since IS NOT NULL AS alerted, p.is_active AND w.is_active AS active), "
+        f"mv AS (INSERT INTO {_table(StockMove)} ({columns}) SELECT {', '.join(values)} FROM lvl "
+        "RETURNING id, unit_cost) "
+        "SELECT mv.id, mv.unit_cost, lvl.on_hand, lvl.reserved, lvl.safety, lvl.minimum, lvl.alerted, lvl.active "
+        "FROM mv, lvl"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchone()
+    if result is None:
+        return False
+    row.pk, row.unit_cost, row.balance_after = result[0], result[1], result[2]
+    row.level_after = LevelAfter(*result[2:])
+    row._state.adding, row._state.db = False, connection.alias
+    return True
+
+
 def _thresholds(part_id: int, warehouse_id: int) -> tuple:
     level = StockLevel.objects.select_related("part", "warehouse").get(part_id=part_id, warehouse_id=warehouse_id)
     active = level.part.is_active and level.warehouse.is_active
@@ -184,24 +240,31 @@ def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
     at = at or timezone.now()
     wanted = {m.part_id for m in moves if m.unit_cost is None and m.quantity > 0}
     costs = dict(Part.objects.filter(pk__in=wanted).values_list("pk", "standard_cost")) if wanted else {}
-    rows, shortages = [], []
+    rows, done, shortages = [], [], []  # done: decreases already written with their ledger row
     for move in sorted(moves, key=lambda m: (m.part_id, m.warehouse_id)):
         if move.quantity > 0:
             on_hand, _reserved = _add(move.part_id, move.warehouse_id, move.quantity)
             rows.append(_ledger_row(move, on_hand, costs.get(move.part_id, Decimal(0)), actor, at))
             continue
         keep = move.kind != StockMove.Kind.COUNT
-        result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
-        if result is None:
-            free = _available(move.part_id, move.warehouse_id) + move.from_reserved
-            shortages.append((move.part_id, move.warehouse_id, -move.quantity, max(free, 0)))
-            continue
-        row = _ledger_row(move, result[0], result[1], actor, at)
-        row.level_after = result[2]
-        rows.append(row)
+        if connection.vendor == "postgresql" and not shortages:
+            row = _ledger_row(move, 0, Decimal(0), actor, at)
+            if _change_and_record(move, row, keep):
+                done.append(row)
+                continue
+        else:
+            result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
+            if result is not None:
+                row = _ledger_row(move, result[0], result[1], actor, at)
+                row.level_after = result[2]
+                rows.append(row)
+                continue
+        free = _available(move.part_id, move.warehouse_id) + move.from_reserved
+        shortages.append((move.part_id, move.warehouse_id, -move.quantity, max(free, 0)))
     if shortages:
         raise InsufficientStock(shortages)
     StockMove.objects.bulk_create(rows)
+    rows += done
     for callback in _after_move:
         callback(rows)
     return rows
