@@ -26,6 +26,8 @@ def register_purchasing() -> None:
     from .views import purchasing_work
 
     stock.register_after_move(after_move)
-    register_work_section("parts/purchasing/work.html", purchasing_work.work_context, order=70)
+    register_work_section(
+        "parts/purchasing/work.html", purchasing_work.work_context, order=70, permission="parts.change_purchaseplanline"
+    )
     register_home_card("parts/purchasing/home_alerts.html", purchasing_work.home_alerts_card, order=50)
     register_home_card("parts/purchasing/home_work.html", purchasing_work.home_work_card, order=40)

@@ -10,7 +10,7 @@ LIMIT = 20
 def register() -> None:
     from . import importers_counts  # noqa: F401 — registers the import of counted quantities
 
-    register_work_section("parts/work/counts.html", counts_work_context, order=60)
+    register_work_section("parts/work/counts.html", counts_work_context, order=60, permission="parts.move_stock")
 
 
 def counts_work_context(request):

@@ -100,8 +100,8 @@ def _page_url(page, world, complaint):
 
 PAGES = {
     "list": VIEWERS,
-    # The warehouse keeper has a queue there without complaints: requisitions to issue (parts).
-    "my_work": [*VIEWERS, r.WAREHOUSE_KEEPER],
+    # The warehouse keeper and purchasing have a queue there without complaints (spare parts).
+    "my_work": [*VIEWERS, r.WAREHOUSE_KEEPER, r.PURCHASING],
     "detail": VIEWERS,
     "customer_complaints": VIEWERS,
     "create": INTAKE,

@@ -182,3 +182,11 @@ def test_the_alerts_and_supplier_pages_read_in_a_constant_number_of_queries(clie
         client.get(url)
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_purchasing_alone_has_a_my_work_queue(client_for, make_user):
+    line = PurchasePlanLineFactory()
+    buyer = make_user(roles.PURCHASING, username="buyer_only")
+    page = text(client_for(buyer), reverse("complaints:my_work"))
+    assert line.part.code in page
+    assert 'data-testid="nav-my-work"' in client_for(buyer).get(reverse("home")).content.decode()
