@@ -284,3 +284,28 @@ def test_the_keeper_has_a_my_work_queue_without_complaints(req, client_for):
     assert "work-counts" not in body and f'href="{reverse("complaints:list")}"' not in body  # no complaint queue
     other = client_for(req.other_keeper).get(reverse("complaints:my_work")).content.decode()
     assert to_issue.number not in other
+
+
+def test_the_complaint_is_linked_only_for_those_who_may_open_it(req, client_for):
+    requisition = issued(req)
+    link = f'href="{req.complaint.get_absolute_url()}"'
+
+    engineer = client_for(req.engineer).get(detail_url(requisition)).content.decode()
+    keeper = client_for(req.keeper).get(detail_url(requisition)).content.decode()
+
+    assert link in engineer
+    assert req.complaint.number in keeper and link not in keeper
+    assert client_for(req.keeper).get(req.complaint.get_absolute_url()).status_code == 403
+
+
+def test_an_issued_requisition_names_the_keeper_for_returns_and_the_engineer_for_closing(req, client_for):
+    requisition = issued(req)
+    client = client_for(req.engineer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    lines = client.get(detail_url(requisition)).context["waiting_lines"]
+
+    assert lines == [
+        f"{req.engineer} to bring unused parts back to the keeper of 中心库, who returns them to stock",
+        f"{req.engineer} to close it when nothing more comes back",
+    ]

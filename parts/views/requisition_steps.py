@@ -5,6 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from complaints import rules
+from servicing.selectors import visits_visible_to
+
 from ..forms.requisitions import NoteForm, QuantitiesForm, ReasonForm
 from ..models import Requisition
 from ..selectors import requisitions as selectors
@@ -85,7 +88,13 @@ def waiting_lines(requisition, lines) -> list[str]:
         names = sorted({line.warehouse.name for line in lines if line.outstanding > 0})
         return [_("the keeper of %(warehouse)s to issue the parts") % {"warehouse": name} for name in names]
     if requisition.state == State.ISSUED:
-        return [_("%(who)s to return unused parts and close it") % {"who": requisition.requester}]
+        # Returns are posted by the keeper who takes the parts back; the engineer closes.
+        names = "、".join(sorted({line.warehouse.name for line in lines}))
+        return [
+            _("%(who)s to bring unused parts back to the keeper of %(warehouses)s, who returns them to stock")
+            % {"who": requisition.requester, "warehouses": names},
+            _("%(who)s to close it when nothing more comes back") % {"who": requisition.requester},
+        ]
     return []
 
 
@@ -99,8 +108,20 @@ def render_detail(request, requisition, forms=None, status=200):
         "forms": forms,
         "waiting_lines": waiting_lines(requisition, lines),
         "can_edit": requisition.state == State.DRAFT and requisition.requester_id == request.user.pk,
+        **_links(request.user, requisition),
     }
     return render(request, "parts/requisitions/detail.html", context, status=status)
+
+
+def _links(user, requisition) -> dict:
+    """Whether the complaint and the visit may be opened by this user: link them only then."""
+    complaint, visit = requisition.complaint, requisition.visit
+    return {
+        "open_complaint": complaint is not None
+        and user.has_perm("complaints.view_complaint")
+        and rules.can_see(complaint, user),
+        "open_visit": visit is not None and visits_visible_to(user).filter(pk=visit.pk).exists(),
+    }
 
 
 def _call(step, actor, requisition, form):

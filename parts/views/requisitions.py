@@ -25,16 +25,25 @@ view_required = permission_required("parts.view_requisition", raise_exception=Tr
 @login_required
 @view_required
 def requisition_list(request):
-    which = request.GET.get("list", "mine")
+    which = request.GET.get("list", "")
     if which not in selectors.LISTS:
-        which = "mine"
+        which = _first_list(request.user)
     page = selectors.requisition_page(user=request.user, which=which, params=request.GET)
     context = {"page": page, "which": which, "query": query_without_page(request)}
     template = "parts/requisitions/_table.html" if request.htmx else "parts/requisitions/list.html"
     return render(request, template, context)
 
 
-def _purpose(request) -> dict:
+def _first_list(user) -> str:
+    """Open on the queue the user works from: approvals for the manager, issues for a keeper."""
+    if user.has_perm("parts.approve_requisition"):
+        return "to_approve"
+    if user.has_perm("parts.move_stock") and not user.has_perm("parts.add_requisition"):
+        return "to_issue"
+    return "mine"
+
+
+def _purpose(request) -> dict | None:
     """Read what the requisition is for from ?complaint=<number>, ?visit=<pk> or ?restock=1."""
     number = request.GET.get("complaint", "").strip().upper()
     if number:
@@ -46,7 +55,7 @@ def _purpose(request) -> dict:
         return {"purpose": Requisition.Purpose.VISIT, "visit": visit}
     if request.GET.get("restock"):
         return {"purpose": Requisition.Purpose.RESTOCK}
-    raise Http404
+    return None
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -62,6 +71,10 @@ def _add_errors(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def requisition_create(request):
     target = _purpose(request)
+    if target is None:
+        # A requisition starts from its complaint or visit page, or as a van's restock.
+        messages.info(request, _("Start a requisition from its complaint or visit, or choose “Restock a van”."))
+        return redirect("parts:requisition_list")
     restock = target["purpose"] == Requisition.Purpose.RESTOCK
     form = RequisitionForm(request.POST or None, restock=restock)
     lines = line_formset(request.POST or None)
