@@ -1,13 +1,14 @@
-"""What requisitions add to other apps: complaint and visit panels, "my work"."""
+"""What requisitions add to other apps: complaint and visit panels, the printed visit record, "my work"."""
 
 from complaints.panels import register_panel
 from complaints.work import register_work_section
-from servicing.visit_sections import register_visit_section
+from servicing.visit_sections import register_visit_print_section, register_visit_section
 
 
 def register() -> None:
     register_panel("parts/requisitions/panel.html", order=45, column="main", context=complaint_parts_context)
     register_visit_section("parts/requisitions/panel.html", visit_parts_context, order=50)
+    register_visit_print_section("parts/requisitions/visit_print.html", visit_print_context, order=50)
     register_work_section("parts/requisitions/work.html", work_context, order=55, permission="parts.move_stock")
 
 
@@ -35,6 +36,15 @@ def visit_parts_context(request, visit):
     if data is not False:
         data["new_query"] = f"visit={visit.pk}"
     return data
+
+
+def visit_print_context(request, visit):
+    """The parts issued for the visit (net of returns, with cost), for those who may read the ledger."""
+    from .selectors.requisitions import issued_parts
+
+    if not request.user.has_perm("parts.view_stockmove"):
+        return False
+    return issued_parts(visit=visit)
 
 
 def work_context(request):

@@ -17,4 +17,5 @@ urlpatterns = [
     path("suppliers/<int:pk>/", suppliers.supplier_detail, name="supplier_detail"),
     path("suppliers/<int:pk>/documents/<int:document_pk>/", suppliers.supplier_document, name="supplier_document"),
     path("suppliers/<int:pk>/rate/", suppliers.supplier_rate, name="supplier_rate"),
+    path("suppliers/<int:pk>/rate/prefill/", suppliers.supplier_rate_prefill, name="supplier_rate_prefill"),
 ]

@@ -54,5 +54,12 @@ class RatingForm(forms.Form):
     lead_time = forms.IntegerField(label=_("lead time"), min_value=0, max_value=100)
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args, refresh_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if refresh_url:  # a changed period refills quality and lead time, the other fields stay as typed
+            self.fields["period"].widget.attrs.update(
+                {"hx-get": refresh_url, "hx-trigger": "change", "hx-target": "#rating-prefill", "hx-swap": "innerHTML"}
+            )
+
     def scores(self) -> dict:
         return {name: self.cleaned_data[name] for name in SCORE_NAMES}

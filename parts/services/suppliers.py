@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,14 @@ from aftersales import outbox
 from ..models import PurchaseReceipt, Supplier, SupplierDocument, SupplierRating
 from ..models.suppliers import SCORE_NAMES, grade_for
 
-__all__ = ["period_range", "rating_prefill", "rating_save", "remind_expiring_documents", "rating_weights"]
+__all__ = [
+    "period_range",
+    "rating_default_period",
+    "rating_prefill",
+    "rating_save",
+    "remind_expiring_documents",
+    "rating_weights",
+]
 
 DEFAULT_WEIGHTS = {"qualification": 15, "reputation": 10, "quality": 35, "price": 20, "lead_time": 20}
 PERIOD = re.compile(r"^(?P<year>20\d\d)(?:-Q(?P<quarter>[1-4]))?$")
@@ -42,6 +49,25 @@ def period_range(period: str) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(year, first_month, 1)
     end = datetime.date(year + (first_month == 10), (first_month + 3) % 12 or 12, 1) - datetime.timedelta(days=1)
     return start, end
+
+
+def quarter_of(day: datetime.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def rating_default_period(supplier: Supplier, today: datetime.date | None = None) -> str:
+    """The quarter to rate by default: the latest up to today with receipts, else the last complete one.
+
+    The latest receipt decides, so the current quarter wins when it already has receipts; a
+    quarter without receipts would leave quality and lead time empty.
+    """
+    today = today or timezone.localdate()
+    receipts = PurchaseReceipt.objects.filter(line__supplier=supplier, received_date__lte=today)
+    latest = receipts.aggregate(latest=Max("received_date"))["latest"]
+    if latest is not None:
+        return quarter_of(latest)
+    start, _end = period_range(quarter_of(today))
+    return quarter_of(start - datetime.timedelta(days=1))
 
 
 def rating_prefill(supplier: Supplier, period: str) -> dict:

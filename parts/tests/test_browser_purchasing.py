@@ -76,3 +76,31 @@ def test_stock_under_minimum_is_planned_approved_ordered_and_received(browser_pa
     assert receipt_move.unit_cost == Decimal("11.80") and receipt_move.reference == line.plan.number
     page.goto(f"{base_url}/parts/alerts/")
     assert page.locator("[data-testid=alert-PJ-BRW-01-CK01]").count() == 0
+
+
+def test_a_changed_period_refills_quality_and_lead_time_and_keeps_the_other_scores(browser_page, make_user):
+    from playwright.sync_api import expect
+
+    from ..services.suppliers import quarter_of
+    from .purchasing_factories import PurchasePlanLineFactory, SupplierFactory
+    from .test_suppliers import receipt
+
+    page, base_url = browser_page
+    buyer = make_user(roles.PURCHASING, username="buyer_r")
+    supplier = SupplierFactory()
+    line = PurchasePlanLineFactory(supplier=supplier, state="ordered", order_reference="PO")
+    today = timezone.localdate()
+    earlier = today - datetime.timedelta(days=100)
+    receipt(line, 10, 0, today, today, buyer)
+    receipt(line, 10, 4, earlier, earlier - datetime.timedelta(days=1), buyer)
+
+    login_as(page, base_url, buyer)
+    page.goto(f"{base_url}/parts/suppliers/{supplier.pk}/rate/")
+    assert page.input_value("#id_period") == quarter_of(today) and page.input_value("#id_quality") == "100"
+    page.fill("#id_qualification", "85")
+    page.fill("#id_period", quarter_of(earlier))
+    page.dispatch_event("#id_period", "change")
+    expect(page.locator("#id_quality")).to_have_value("60")
+
+    assert page.input_value("#id_lead_time") == "0" and page.input_value("#id_qualification") == "85"
+    assert quarter_of(earlier) in page.locator("[data-testid=prefill]").inner_text()

@@ -208,6 +208,42 @@ def test_issued_moves_feed_the_visit_panel_with_their_cost(req, client_for):
     assert "PJ-RELAY" in body and "177.50" in body  # 3 × 35.50 + 2 × 35.50
 
 
+def print_url(visit):
+    return reverse("servicing:visit_print", args=[visit.pk])
+
+
+def test_the_printed_visit_lists_the_parts_issued_with_their_cost(req, client_for, django_assert_max_num_queries):
+    requisition = issued(req, purpose="visit", visit=req.visit)
+    client = client_for(req.engineer)
+    client.get(print_url(req.visit))  # warm the session and permission caches
+
+    with django_assert_max_num_queries(3):
+        body = client.get(print_url(req.visit)).content.decode()
+
+    issued_table = body.split('data-testid="parts-issued"')[1].split("</table>")[0]
+    assert "PJ-COIL" in issued_table and "合闸线圈" in issued_table and requisition.number in issued_table
+    assert 'data-testid="parts-total">177.50<' in issued_table  # 3 × 35.50 + 2 × 35.50
+    assert 'data-testid="parts-used-note"' not in body  # no old note, no empty old-note box
+
+
+def test_the_printed_visit_keeps_an_old_note_beside_the_parts(req, client_for):
+    type(req.visit).objects.filter(pk=req.visit.pk).update(parts_used="旧记录：线圈×1")
+    body = client_for(req.engineer).get(print_url(req.visit)).content.decode()
+    note = body.split('data-testid="parts-used-note"')[1].split("</td>")[0]
+    assert "旧记录：线圈×1" in note
+    with translation.override("zh-hans"):
+        assert translation.gettext("No parts issued yet.") in body.split('data-testid="parts-issued"')[1]
+
+
+def test_the_printed_visit_shows_no_costs_to_those_who_may_not_read_the_ledger(req, client_for, make_user):
+    from aftersales import roles
+
+    issued(req, purpose="visit", visit=req.visit)
+    body = client_for(make_user(roles.QUALITY_ENGINEER, username="quality")).get(print_url(req.visit))
+    assert body.status_code == 200 and 'data-testid="paper-form"' in body.content.decode()
+    assert "PJ-COIL" not in body.content.decode() and "177.50" not in body.content.decode()
+
+
 def test_the_admin_shows_requisitions_read_only(req, client_for):
     requisition = approved(req)
     req.manager.is_staff = True

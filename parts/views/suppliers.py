@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicing.views import add_service_errors
 
@@ -68,13 +69,17 @@ def supplier_document(request, pk, document_pk):
     return FileResponse(handle, as_attachment=True, filename=name, content_type=document.content_type or None)
 
 
-def _quarter_before(today) -> str:
-    quarter = (today.month - 1) // 3
-    return f"{today.year - 1}-Q4" if quarter == 0 else f"{today.year}-Q{quarter}"
-
-
 def _weights() -> list[tuple[str, int]]:
     return [(RatingForm.base_fields[name].label, weight) for name, weight in services.rating_weights().items()]
+
+
+def _prefill(supplier, period: str) -> dict:
+    """The figures from ``period``'s receipts, the period itself and whether it is rated already."""
+    try:
+        figures = services.rating_prefill(supplier, period)
+    except ValidationError as error:
+        return {"period": period, "receipts": 0, "quality": None, "lead_time": None, "error": error.messages[0]}
+    return {**figures, "period": period, "rated": supplier.ratings.filter(period=period).exists()}
 
 
 @login_required
@@ -84,14 +89,11 @@ def _weights() -> list[tuple[str, int]]:
 def supplier_rate(request, pk):
     """Rate a supplier for a period; quality and lead time come prefilled from the period's receipts."""
     supplier = selectors.supplier_get(user=request.user, pk=pk)
-    period = request.GET.get("period") or _quarter_before(timezone.localdate())
-    try:
-        prefill = services.rating_prefill(supplier, period)
-    except ValidationError:
-        period, prefill = _quarter_before(timezone.localdate()), None
-        prefill = services.rating_prefill(supplier, period)
-    initial = {"period": period, "quality": prefill["quality"], "lead_time": prefill["lead_time"]}
-    form = RatingForm(request.POST or None, initial=initial)
+    source = request.POST if request.method == "POST" else request.GET
+    prefill = _prefill(supplier, source.get("period", "").strip() or services.rating_default_period(supplier))
+    initial = {"period": prefill["period"], "quality": prefill["quality"], "lead_time": prefill["lead_time"]}
+    refresh_url = reverse("parts:supplier_rate_prefill", args=[supplier.pk])
+    form = RatingForm(request.POST or None, initial=initial, refresh_url=refresh_url)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,3 +109,15 @@ def supplier_rate(request, pk):
             return redirect(supplier)
     context = {"supplier": supplier, "form": form, "prefill": prefill, "weights": _weights()}
     return render(request, "parts/purchasing/rating_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@view_required
+@permission_required("parts.add_supplierrating", raise_exception=True)
+@require_GET
+def supplier_rate_prefill(request, pk):
+    """The quality and lead-time fields refilled from another period's receipts (the form swaps them in)."""
+    supplier = selectors.supplier_get(user=request.user, pk=pk)
+    prefill = _prefill(supplier, request.GET.get("period", "").strip())
+    form = RatingForm(initial={"quality": prefill["quality"], "lead_time": prefill["lead_time"]})
+    return render(request, "parts/purchasing/_rating_prefill.html", {"form": form, "prefill": prefill})

@@ -404,6 +404,24 @@ def test_printable_form_renders_like_the_paper_record(world, client_for):
     assert "navbar" not in html
 
 
+def test_the_printed_form_prints_the_old_parts_note_only_when_there_is_one(world, client_for):
+    client, url = client_for(r.AFTERSALES_MANAGER), reverse("servicing:visit_print", args=[world.visit.pk])
+    assert 'data-testid="parts-used-note"' not in client.get(url).content.decode()
+
+    ServiceVisit.objects.filter(pk=world.visit.pk).update(parts_used="真空断路器线圈 ×2")
+    html = client.get(url).content.decode()
+    with translation.override("zh-hans"):
+        label = translation.gettext("Parts used (old note)")
+    assert f"<th>{label}</th>" in html and "真空断路器线圈 ×2</td>" in html.split('data-testid="parts-used-note"')[1]
+
+
+def test_the_printed_form_reads_a_constant_number_of_queries(world, client_for, django_assert_max_num_queries):
+    client = client_for(r.AFTERSALES_MANAGER)
+    client.get(reverse("servicing:visit_print", args=[world.visit.pk]))
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("servicing:visit_print", args=[world.visit.pk])).status_code == 200
+
+
 # --- returns -------------------------------------------------------------------------
 
 

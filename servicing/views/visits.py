@@ -152,5 +152,6 @@ def visit_print(request, pk):
         "visit": visit,
         "kinds": ServiceVisit.Kind.choices,
         "results": [choice for choice in ServiceVisit.Result.choices if choice[0] != ServiceVisit.Result.PENDING],
+        "sections": visit_sections.print_sections_for(request, visit),
     }
     return render(request, "servicing/visit_print.html", context)
