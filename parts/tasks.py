@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from .services import remind_expiring_documents, sweep_reorder
+from .services import remind_expiring_documents, sweep_reorder, sweep_safety
 
 
 @shared_task
 def check_reorder():
-    """Propose every stock level below its minimum without an open plan line."""
-    return sweep_reorder()
+    """Propose every stock level below its minimum without an open plan line; alert safety crossings missed."""
+    return {"proposed": sweep_reorder(), "safety_checked": sweep_safety()}
 
 
 @shared_task

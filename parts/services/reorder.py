@@ -13,7 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from aftersales import numbering, outbox
 from ..models import PurchasePlan, PurchasePlanLine, StockLevel, SupplierPart
 from ..models.purchasing import OPEN_LINE_STATES
 
-__all__ = ["after_move", "month_plan", "propose", "sweep_reorder"]
+__all__ = ["after_move", "month_plan", "propose", "sweep_reorder", "sweep_safety"]
 
 
 def _lead_days() -> int:
@@ -165,3 +165,29 @@ def sweep_reorder(batch: int = 500) -> int:
         added += count
         if count == 0:
             return added
+
+
+def safety_out_of_step():
+    """Levels whose alert mark disagrees with their stock: under safety and not yet alerted, or restocked."""
+    under = Q(safety__gt=0) & Q(safety__gt=F("on_hand") - F("reserved"))
+    return StockLevel.objects.annotate(safety=Coalesce("safety_stock", "part__safety_stock")).filter(
+        (under & Q(below_safety_since__isnull=True)) | (~under & Q(below_safety_since__isnull=False))
+    )
+
+
+def sweep_safety(batch: int = 500) -> int:
+    """Alert (once) or re-arm every level the after-move check did not see cross (the daily beat).
+
+    A safety level changed by hand, or stock changed before the level had one, crosses with
+    no move to notice it; the same conditional claim as after a move keeps it to one e-mail.
+    """
+    checked = 0
+    while True:
+        with transaction.atomic():
+            levels = list(safety_out_of_step().select_related("part").order_by("pk")[:batch])
+            if not levels:
+                return checked
+            _check_safety(levels)
+        checked += len(levels)
+        if len(levels) < batch:
+            return checked

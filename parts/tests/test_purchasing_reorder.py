@@ -12,6 +12,7 @@ from aftersales.outbox import dispatch
 from parts import stock
 from parts.models import PurchasePlan, PurchasePlanLine, StockLevel, StockMove
 from parts.services import sweep_reorder
+from parts.tasks import check_reorder
 
 from .factories import PartFactory, WarehouseFactory, stock_in
 from .purchasing_factories import SupplierPartFactory
@@ -127,3 +128,32 @@ def test_concurrent_issues_crossing_the_minimum_propose_one_line(part, central):
         expected = 1 if level.on_hand - level.reserved < 5 else 0
         assert lines(target).count() == expected
     assert PurchasePlan.objects.filter(state="draft").count() == 1
+
+
+def test_the_daily_sweep_alerts_once_when_a_safety_level_is_raised_by_hand(part, central, role_user, mailoutbox):
+    keeper = role_user(roles.WAREHOUSE_KEEPER)
+    central.keepers.add(keeper)
+    stock_in(part, central, 3, actor=keeper)  # above the part's safety stock of 2: no alert
+    level = StockLevel.objects.get(part=part, warehouse=central)
+    StockLevel.objects.filter(pk=level.pk).update(safety_stock=4)  # as the admin does: no move
+    assert Notification.objects.filter(kind="parts.safety_alert").count() == 0
+
+    assert check_reorder() == {"proposed": 0, "safety_checked": 1}
+    assert check_reorder()["safety_checked"] == 0  # claimed: the next sweep finds nothing
+
+    dispatch()
+    assert len(mailoutbox) == 1 and part.code in mailoutbox[0].subject
+
+
+def test_the_daily_sweep_rearms_an_alert_whose_level_was_lowered_by_hand(part, central, role_user):
+    keeper = role_user(roles.WAREHOUSE_KEEPER)
+    stock_in(part, central, 4, actor=keeper)
+    issue(part, central, 3, keeper)  # 1 < 2: alerted
+    level = StockLevel.objects.get(part=part, warehouse=central)
+    assert level.below_safety_since is not None
+    StockLevel.objects.filter(pk=level.pk).update(safety_stock=1)  # 1 is no longer under it
+
+    check_reorder()
+
+    level.refresh_from_db()
+    assert level.below_safety_since is None
