@@ -117,39 +117,33 @@ class LevelAfter:
         return self.on_hand - self.reserved
 
 
-def _change(part_id: int, warehouse_id: int, delta: int, release: int, keep_reserved: bool):
-    """Apply one conditional UPDATE; return (on_hand, standard cost, LevelAfter), or None when refused.
-
-    On PostgreSQL the part and warehouse are joined into the same statement, so the ledger's
-    unit cost and the thresholds the reorder check needs come back with the new balance.
-    """
+def _decrease(move: Move, keep_reserved: bool) -> tuple[str, str, list]:
+    """The SET, WHERE and parameters of a decrease's conditional UPDATE of its balance row."""
     s = _table(StockLevel)  # named in full: SQLite takes no alias for the updated table
     guard = f"{s}.on_hand + %s >= 0 AND {s}.reserved >= %s"
-    params = [delta, release, timezone.now(), part_id, warehouse_id, delta, release]
-    if keep_reserved and delta < 0:
+    params = [move.quantity, move.from_reserved, timezone.now(), move.part_id, move.warehouse_id]
+    params += [move.quantity, move.from_reserved]
+    if keep_reserved:
         # What others reserved stays untouched: the free stock must cover the rest of the move.
         guard += f" AND {s}.on_hand - {s}.reserved + %s >= %s"
-        params += [release, -delta]
+        params += [move.from_reserved, -move.quantity]
     update = f"UPDATE {s} SET on_hand = {s}.on_hand + %s, reserved = {s}.reserved - %s, updated_at = %s "
-    where = f"WHERE {s}.part_id = %s AND {s}.warehouse_id = %s AND {guard} "
-    if connection.vendor == "postgresql":
-        sql = (
-            f"{update} FROM {_table(Part)} AS p, {_table(Warehouse)} AS w {where}"
-            f"AND p.id = {s}.part_id AND w.id = {s}.warehouse_id RETURNING {s}.on_hand, {s}.reserved, "
-            f"p.standard_cost, COALESCE({s}.safety_stock, p.safety_stock), COALESCE({s}.min_stock, p.min_stock), "
-            f"{s}.below_safety_since IS NOT NULL, p.is_active AND w.is_active"
-        )
-    else:  # SQLite's RETURNING sees only the updated table: read the rest after
-        sql = f"{update}{where}RETURNING on_hand, reserved"
+    return update, f"WHERE {s}.part_id = %s AND {s}.warehouse_id = %s AND {guard} ", params
+
+
+def _change(move: Move, keep_reserved: bool):
+    """SQLite: apply the conditional UPDATE; return (on_hand, standard cost, LevelAfter), or None when refused.
+
+    SQLite's RETURNING sees only the updated table, so the part's cost and the thresholds are
+    read after it.
+    """
+    update, where, params = _decrease(move, keep_reserved)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if len(row) == 2:
-        row = _thresholds(part_id, warehouse_id)
-    on_hand, reserved, cost, safety, minimum, alerted, active = row
-    return on_hand, Decimal(cost), LevelAfter(on_hand, reserved, safety, minimum, bool(alerted), bool(active))
+        cursor.execute(f"{update}{where}RETURNING on_hand", params)
+        if cursor.fetchone() is None:
+            return None
+    on_hand, reserved, cost, safety, minimum, alerted, active = _thresholds(move.part_id, move.warehouse_id)
+    return on_hand, Decimal(cost), LevelAfter(on_hand, reserved, safety, minimum, alerted, active)
 
 
 @functools.cache
@@ -167,12 +161,7 @@ def _change_and_record(move: Move, row: StockMove, keep_reserved: bool) -> bool:
     The row gets its id, balance, unit cost and ``level_after`` from the statement.
     """
     s = _table(StockLevel)
-    guard = f"{s}.on_hand + %s >= 0 AND {s}.reserved >= %s"
-    params = [move.quantity, move.from_reserved, timezone.now(), move.part_id, move.warehouse_id]
-    params += [move.quantity, move.from_reserved]
-    if keep_reserved:
-        guard += f" AND {s}.on_hand - {s}.reserved + %s >= %s"
-        params += [move.from_reserved, -move.quantity]
+    update, where, params = _decrease(move, keep_reserved)
     fields, columns, casts = _ledger_columns()
     values = []
     for field, cast in zip(fields, casts, strict=True):
@@ -185,10 +174,9 @@ def _change_and_record(move: Move, row: StockMove, keep_reserved: bool) -> bool:
             values.append(f"%s::{cast}")
             params.append(field.get_db_prep_save(getattr(row, field.attname), connection))
     sql = (
-        f"WITH lvl AS (UPDATE {s} SET on_hand = {s}.on_hand + %s, reserved = {s}.reserved - %s, updated_at = %s "
-        f"FROM {_table(Part)} AS p, {_table(Warehouse)} AS w "
-        f"WHERE {s}.part_id = %s AND {s}.warehouse_id = %s AND p.id = {s}.part_id AND w.id = {s}.warehouse_id "
-        f"AND {guard} RETURNING {s}.on_hand, {s}.reserved, p.standard_cost AS cost, "
+        f"WITH lvl AS ({update}FROM {_table(Part)} AS p, {_table(Warehouse)} AS w "
+        f"{where}AND p.id = {s}.part_id AND w.id = {s}.warehouse_id RETURNING {s}.on_hand, {s}.reserved, "
+        "p.standard_cost AS cost, "
         f"COALESCE({s}.safety_stock, p.safety_stock) AS safety, COALESCE({s}.min_stock, p.min_stock) AS minimum, "
         f"{s}.below_safety_since IS NOT NULL AS alerted, p.is_active AND w.is_active AS active), "
         f"mv AS (INSERT INTO {_table(StockMove)} ({columns}) SELECT {', '.join(values)} FROM lvl "
@@ -247,13 +235,13 @@ def post(moves: list[Move], *, actor, at=None) -> list[StockMove]:
             rows.append(_ledger_row(move, on_hand, costs.get(move.part_id, Decimal(0)), actor, at))
             continue
         keep = move.kind != StockMove.Kind.COUNT
-        if connection.vendor == "postgresql" and not shortages:
+        if connection.vendor == "postgresql":
             row = _ledger_row(move, 0, Decimal(0), actor, at)
             if _change_and_record(move, row, keep):
-                done.append(row)
+                done.append(row)  # rolled back with the rest if a later line is refused
                 continue
         else:
-            result = _change(move.part_id, move.warehouse_id, move.quantity, move.from_reserved, keep)
+            result = _change(move, keep)
             if result is not None:
                 row = _ledger_row(move, result[0], result[1], actor, at)
                 row.level_after = result[2]
