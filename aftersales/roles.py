@@ -38,6 +38,13 @@ AFTERSALES = (AFTERSALES_ENGINEER, AFTERSALES_MANAGER)
 QUALITY = (QUALITY_ENGINEER, QUALITY_LEADER, QUALITY_CLERK, QUALITY_DEPUTY)
 
 
+def holders(code: str):
+    """Return the active users who hold the role ``code`` (the recipients of its e-mails)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=code).distinct()
+
+
 def ensure_permissions(apps) -> None:
     """Create the model permissions of every app now, not at the end of migrate."""
     from django.contrib.auth.management import create_permissions

@@ -14,7 +14,7 @@ from .models import Requisition
 
 
 def _managers():
-    return get_user_model().objects.filter(is_active=True, groups__name=roles.AFTERSALES_MANAGER).distinct()
+    return roles.holders(roles.AFTERSALES_MANAGER)
 
 
 def requisition_submitted(requisition: Requisition) -> int:

@@ -4,15 +4,13 @@ The outbox stores the kind and the record's id; ``deliver`` (joined into ``parts
 loads the record afresh and sends.
 """
 
-from django.contrib.auth import get_user_model
-
 from aftersales import emails, roles
 
 from .models import ScrapRequest, StockCount
 
 
 def _managers():
-    return get_user_model().objects.filter(is_active=True, groups__name=roles.AFTERSALES_MANAGER).distinct()
+    return roles.holders(roles.AFTERSALES_MANAGER)
 
 
 def _keepers(warehouse):

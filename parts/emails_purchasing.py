@@ -4,35 +4,33 @@ Kinds (after the ``parts.`` prefix) are joined to the app's outbox handler throu
 ``MESSAGES``: kind → (load the record by id, send).
 """
 
-from django.contrib.auth import get_user_model
-
 from aftersales import emails, roles
 
 from .models import PurchasePlan, StockLevel, SupplierDocument
-
-
-def _role(code):
-    return get_user_model().objects.filter(is_active=True, groups__name=code).distinct()
 
 
 def safety_alert(level: StockLevel) -> int:
     """Tell the warehouse's keepers and purchasing that a part fell below its safety stock."""
     if level.below_safety_since is None:
         return 0  # restocked since the alert was written
-    people = [*level.warehouse.keepers.filter(is_active=True), *_role(roles.PURCHASING)]
+    people = [*level.warehouse.keepers.filter(is_active=True), *roles.holders(roles.PURCHASING)]
     return emails.send("parts_safety_alert", emails.addresses(people), {"level": level})
 
 
 def document_expiring(document: SupplierDocument) -> int:
     """Remind purchasing that a supplier's qualification document is about to lapse."""
-    return emails.send("parts_document_expiring", emails.addresses(_role(roles.PURCHASING)), {"document": document})
+    return emails.send(
+        "parts_document_expiring", emails.addresses(roles.holders(roles.PURCHASING)), {"document": document}
+    )
 
 
 def plan_submitted(plan: PurchasePlan) -> int:
     """Ask the after-sales manager to approve the purchase plan."""
     if plan.state != PurchasePlan.State.SUBMITTED:
         return 0
-    return emails.send("parts_plan_submitted", emails.addresses(_role(roles.AFTERSALES_MANAGER)), {"plan": plan})
+    return emails.send(
+        "parts_plan_submitted", emails.addresses(roles.holders(roles.AFTERSALES_MANAGER)), {"plan": plan}
+    )
 
 
 def _level(pk):

@@ -4,8 +4,6 @@ The outbox stores a message's kind and its record's id; ``deliver`` loads the re
 afresh (it may have changed since the message was written) and sends.
 """
 
-from django.contrib.auth import get_user_model
-
 from aftersales import emails, roles
 from customers.models import Contact
 
@@ -13,7 +11,7 @@ from .models import CommissioningReport, CustomerProperty, Quote, ServiceVisit
 
 
 def _managers():
-    return get_user_model().objects.filter(is_active=True, groups__name=roles.AFTERSALES_MANAGER).distinct()
+    return roles.holders(roles.AFTERSALES_MANAGER)
 
 
 def visit_overdue(visit: ServiceVisit) -> int:

@@ -1,4 +1,4 @@
-"""What the count, scrap and transfer services share: running a guarded transition."""
+"""What the parts services share: running a guarded transition."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -10,8 +10,8 @@ def run_transition(actor, record, name: str) -> None:
     method = getattr(record, name)
     if not can_proceed(method):
         raise ValidationError(
-            _("%(number)s is %(state)s; this step is not possible now."),
-            params={"number": record.number, "state": record.get_state_display()},
+            _("%(record)s is %(state)s; this step is not possible now."),
+            params={"record": str(record), "state": record.get_state_display()},
             code="state",
         )
     if not method._django_fsm.has_transition_perm(record, record.state, actor):

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from aftersales import outbox
 
 from .. import stock
 from ..models import PlanEvent, PurchasePlan, PurchasePlanLine, PurchaseReceipt, StockMove
+from ._common import run_transition
 from .reorder import month_plan
 
 __all__ = [
@@ -38,25 +38,11 @@ def _locked(plan) -> PurchasePlan:
     return PurchasePlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _run(actor, record, name: str) -> None:
-    """Check the state and the role for transition ``name`` of the locked ``record`` and run it."""
-    method = getattr(record, name)
-    if not can_proceed(method):
-        raise ValidationError(
-            _("%(record)s is %(state)s; this step is not possible now."),
-            params={"record": str(record), "state": record.get_state_display()},
-            code="state",
-        )
-    if not method._django_fsm.has_transition_perm(record, record.state, actor):
-        raise PermissionDenied
-    method()
-
-
 @transaction.atomic
 def plan_submit(*, actor, plan: PurchasePlan) -> PurchasePlan:
     """Send the plan to the after-sales manager for approval."""
     plan = _locked(plan)
-    _run(actor, plan, "submit")
+    run_transition(actor, plan, "submit")
     if not plan.lines.filter(state=PurchasePlanLine.State.OPEN).exists():
         raise ValidationError(_("The plan has no open line to approve."), code="empty")
     plan.submitted_at = timezone.now()
@@ -69,7 +55,7 @@ def plan_submit(*, actor, plan: PurchasePlan) -> PurchasePlan:
 @transaction.atomic
 def plan_approve(*, actor, plan: PurchasePlan, note: str = "") -> PurchasePlan:
     plan = _locked(plan)
-    _run(actor, plan, "approve")
+    run_transition(actor, plan, "approve")
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save()
     _event(plan, actor, "approved", note)
@@ -80,7 +66,7 @@ def plan_approve(*, actor, plan: PurchasePlan, note: str = "") -> PurchasePlan:
 def plan_send_back(*, actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
     """Return the plan to purchasing with the reason; it may be changed and submitted again."""
     plan = _locked(plan)
-    _run(actor, plan, "send_back")
+    run_transition(actor, plan, "send_back")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan goes back.")})
     plan.save()
@@ -92,7 +78,7 @@ def plan_send_back(*, actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
 def plan_close(*, actor, plan: PurchasePlan) -> PurchasePlan:
     """Close an approved plan once nothing is awaited; lines never ordered are cancelled."""
     plan = _locked(plan)
-    _run(actor, plan, "close")
+    run_transition(actor, plan, "close")
     waiting = plan.lines.filter(state__in=[PurchasePlanLine.State.ORDERED, PurchasePlanLine.State.PARTLY])
     if waiting.exists():
         raise ValidationError(_("Goods ordered on this plan are still awaited."), code="waiting")
@@ -150,7 +136,7 @@ def line_order(*, actor, line: PurchasePlanLine, order_reference: str, promised_
     _require_purchasing(actor)
     if line.plan.state != PurchasePlan.State.APPROVED:
         raise ValidationError(_("Only lines of an approved plan are ordered."), code="state")
-    _run(actor, line, "order")
+    run_transition(actor, line, "order")
     errors = {}
     if not order_reference.strip():
         errors["order_reference"] = _("Give the purchase order's reference.")
@@ -174,7 +160,7 @@ def line_cancel(*, actor, line: PurchasePlanLine, reason: str) -> PurchasePlanLi
     _require_purchasing(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the line is cancelled.")})
-    _run(actor, line, "cancel")
+    run_transition(actor, line, "cancel")
     line.save()
     _event(line.plan, actor, "line_cancelled", f"{line.part.code}: {reason.strip()}")
     return line
