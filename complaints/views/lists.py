@@ -31,10 +31,10 @@ def my_work(request):
     here when another app's section has work for them.
     """
     if not request.user.has_perm("complaints.view_complaint"):
-        sections = work.sections_for(request)
         if not any(work.section_applies(request, s) for s in work.registered()):
             raise PermissionDenied
-        return render(request, "complaints/my_work.html", {"sections": sections, "complaint_queue": False})
+        context = {"sections": work.sections_for(request), "complaint_queue": False}
+        return render(request, "complaints/my_work.html", context)
     only = request.GET.get("only", "")
     only = only if only in selectors.QUEUE_COUNTS else ""
     page = selectors.paginate(selectors.my_work(user=request.user, only=only), request.GET)
