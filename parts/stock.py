@@ -16,13 +16,16 @@ Callers run inside their own service's transaction; a refusal raises
 from __future__ import annotations
 
 import functools
+import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,46 +149,90 @@ def _change(move: Move, keep_reserved: bool):
     return on_hand, Decimal(cost), LevelAfter(on_hand, reserved, safety, minimum, alerted, active)
 
 
+# The ledger columns the single statement writes, in its parameter order after the UPDATE's.
+_LEDGER = (
+    "kind", "part_id", "warehouse_id", "quantity", "unit_cost", "at", "actor_id", "reason",
+    "document_type_id", "document_id", "reference", "complaint_id", "visit_id",
+)  # fmt: skip
+
+
 @functools.cache
-def _ledger_columns() -> tuple[list, str, list[str]]:
-    """The ledger's columns for the single-statement path (PostgreSQL only), worked out once."""
-    fields = [f for f in StockMove._meta.concrete_fields if not f.primary_key]
-    casts = [f.cast_db_type(connection) for f in fields]
-    return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields), casts
+def _record_sql(keep_reserved: bool) -> str:
+    """The decrease's single statement (PostgreSQL), with ``$n`` parameters, worked out once.
 
-
-def _change_and_record(move: Move, row: StockMove, keep_reserved: bool) -> bool:
-    """On PostgreSQL, change the balance and write its ledger row in one statement; False when refused.
-
-    One round trip instead of two, and no ORM insert: a decrease is the busiest path there is.
-    The row gets its id, balance, unit cost and ``level_after`` from the statement.
+    The UPDATE's parameters come first (see :func:`_decrease`), then the ledger's in
+    :data:`_LEDGER` order; the balance after is the UPDATE's own result.
     """
     s = _table(StockLevel)
-    update, where, params = _decrease(move, keep_reserved)
-    fields, columns, casts = _ledger_columns()
-    values = []
-    for field, cast in zip(fields, casts, strict=True):
-        if field.attname == "balance_after":
-            values.append("lvl.on_hand")
-        elif field.attname == "unit_cost":
-            values.append(f"COALESCE(%s::{cast}, lvl.cost)")
-            params.append(move.unit_cost)
-        else:
-            values.append(f"%s::{cast}")
-            params.append(field.get_db_prep_save(getattr(row, field.attname), connection))
+    probe = Move(StockMove.Kind.ISSUE, 0, 0, -1)
+    update, where, params = _decrease(probe, keep_reserved)
+    fields = {f.attname: f for f in StockMove._meta.concrete_fields if not f.primary_key}
+    if set(fields) != {*_LEDGER, "balance_after"}:  # a new ledger column must be written here too
+        raise ImproperlyConfigured(f"parts.stock._LEDGER does not match StockMove's columns: {sorted(fields)}")
+    columns, values = ["balance_after"], ["lvl.on_hand"]
+    for attname in _LEDGER:
+        cast = fields[attname].cast_db_type(connection)
+        columns.append(attname)
+        values.append(f"COALESCE(%s::{cast}, lvl.cost)" if attname == "unit_cost" else f"%s::{cast}")
     sql = (
         f"WITH lvl AS ({update}FROM {_table(Part)} AS p, {_table(Warehouse)} AS w "
         f"{where}AND p.id = {s}.part_id AND w.id = {s}.warehouse_id RETURNING {s}.on_hand, {s}.reserved, "
         "p.standard_cost AS cost, "
         f"COALESCE({s}.safety_stock, p.safety_stock) AS safety, COALESCE({s}.min_stock, p.min_stock) AS minimum, "
         f"{s}.below_safety_since IS NOT NULL AS alerted, p.is_active AND w.is_active AS active), "
-        f"mv AS (INSERT INTO {_table(StockMove)} ({columns}) SELECT {', '.join(values)} FROM lvl "
-        "RETURNING id, unit_cost) "
+        f"mv AS (INSERT INTO {_table(StockMove)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+        f"SELECT {', '.join(values)} FROM lvl RETURNING id, unit_cost) "
         "SELECT mv.id, mv.unit_cost, lvl.on_hand, lvl.reserved, lvl.safety, lvl.minimum, lvl.alerted, lvl.active "
         "FROM mv, lvl"
     )
+    number = iter(range(1, len(params) + len(_LEDGER) + 1))
+    return re.sub("%s", lambda _m: f"${next(number)}", sql)
+
+
+class _Prepared:
+    """Statements prepared once per database session and run with ``EXECUTE``.
+
+    A decrease is the busiest statement there is, and its plan (an UPDATE joined to the part
+    and warehouse, feeding the ledger INSERT) never changes: preparing it saves the server
+    parsing and planning it on every issue. Prepared statements belong to the session, and
+    a rollback does not remove them, so the names are forgotten only when Django opens a new
+    connection (``connection_created``). Written here because Django's psycopg2 backend has
+    no server-side prepared statements (psycopg 3's ``prepare_threshold`` needs server-side
+    binding, which the rest of the project does not use).
+    """
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+        self.ready: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> prepared names
+        connection_created.connect(self.forget, weak=False, dispatch_uid="parts.stock.prepared")
+
+    def forget(self, sender, connection, **kwargs):
+        self.ready.pop(connection, None)
+
+    def execute(self, cursor, sql: str, params: list):
+        name = self.names.setdefault(sql, f"parts_stock_{len(self.names)}")
+        ready = self.ready.setdefault(cursor.db, set())  # this thread's DatabaseWrapper
+        if name not in ready:
+            cursor.execute(f"PREPARE {name} AS {sql}")
+            ready.add(name)
+        cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+
+
+_prepared = _Prepared()
+
+
+def _change_and_record(move: Move, row: StockMove, keep_reserved: bool) -> bool:
+    """On PostgreSQL, change the balance and write its ledger row in one statement; False when refused.
+
+    One round trip instead of two, no ORM insert, and a statement planned once per session:
+    a decrease is the busiest path there is. The row gets its id, balance, unit cost and
+    ``level_after`` from the statement.
+    """
+    params = _decrease(move, keep_reserved)[2]
+    params += [getattr(row, attname) for attname in _LEDGER]  # plain scalars psycopg adapts
+    params[len(params) - len(_LEDGER) + _LEDGER.index("unit_cost")] = move.unit_cost  # NULL: the part's cost
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        _prepared.execute(cursor, _record_sql(keep_reserved), params)
         result = cursor.fetchone()
     if result is None:
         return False

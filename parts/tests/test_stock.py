@@ -152,3 +152,21 @@ def test_ledger_rows_cannot_be_updated_or_deleted_on_postgresql(part, central, k
                 cursor.execute(statement)
     move.refresh_from_db()
     assert move.quantity == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_issues_keep_working_after_the_database_connection_is_reopened(part, central, keeper):
+    # A decrease runs as a statement prepared once per database session; a new session
+    # must prepare it again instead of executing a name the server no longer knows.
+    stock_in(part, central, 5, actor=keeper)
+    issue(part, central, 1, keeper)
+    connection.close()
+    issue(part, central, 1, keeper)
+    issue(part, central, 1, keeper, reason="third")
+    assert level(part, central).on_hand == 2
+    assert list(StockMove.objects.filter(kind=Kind.ISSUE).order_by("id").values_list("balance_after", "reason")) == [
+        (4, ""),
+        (3, ""),
+        (2, "third"),
+    ]
