@@ -34,5 +34,7 @@ urlpatterns = [
     path("service/", include("servicing.urls")),
     path("parts/", include("parts.urls")),
     path("quality/", include("quality.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls_public")),  # the customer's personal link: short to type from paper
     path("admin/", admin.site.urls),
 ]

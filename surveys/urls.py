@@ -1,0 +1,13 @@
+"""Staff pages of the satisfaction survey; each area keeps its routes in its own module."""
+
+from django.urls import include, path
+
+from . import urls_campaigns, urls_questionnaires, urls_results
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("questionnaires/", include(urls_questionnaires.urlpatterns)),
+    path("", include(urls_campaigns.urlpatterns)),
+    path("", include(urls_results.urlpatterns)),
+]
