@@ -61,7 +61,7 @@ def test_quality_managers_and_admin_may_use_the_admin_site(output):
 
 
 def test_ledger_has_sixty_customers_with_exactly_one_primary_contact(output):
-    assert Customer.objects.count() == 60
+    assert Customer.objects.count() == 100
     primaries = Customer.objects.annotate(n=Count("contacts", filter=Q(contacts__is_primary=True)))
     assert set(primaries.values_list("n", flat=True)) == {1}
     assert Customer.objects.filter(salesperson=None).exists()
@@ -94,7 +94,7 @@ def test_every_customer_has_register_entries(output):
 
 def test_second_run_creates_nothing(output):
     assert output["counts_after"] == output["counts"]
-    assert output["counts"]["Customer"] == 60
+    assert output["counts"]["Customer"] == 100
 
 
 def test_output_lists_every_account_with_the_password(output):

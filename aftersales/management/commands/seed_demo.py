@@ -7,7 +7,7 @@ dependencies hold (aftersales ← customers ← complaints ← quality ← servi
 
 - ``aftersales/demo.py``: one user per role, a second salesperson and the superuser
   ``admin``, all sharing one printed password; runs first, later apps use these users.
-- ``customers/demo.py``: 60 customers with contacts, product models, deliveries (some in
+- ``customers/demo.py``: 100 customers with contacts, product models, deliveries (some in
   warranty, some out, batches shared across customers) and the call/visit register.
 - Later apps add their own: ``complaints/demo.py`` (tickets in every stage),
   ``quality/demo.py`` (quality sheets, CAPA), ``servicing/demo.py`` (visits, returns,
