@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import urls_campaigns, urls_questionnaires, urls_results
+from . import urls_answers, urls_campaigns, urls_questionnaires, urls_results
 
 app_name = "surveys"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("questionnaires/", include(urls_questionnaires.urlpatterns)),
     path("", include(urls_campaigns.urlpatterns)),
     path("", include(urls_results.urlpatterns)),
+    path("", include(urls_answers.urlpatterns)),
 ]

@@ -1,0 +1,1 @@
+"""Reads of the survey records for pages and reports, one module per area."""
