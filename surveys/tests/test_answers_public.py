@@ -67,12 +67,12 @@ def test_english_when_the_customer_chose_it(client, survey, settings):
     assert "Very satisfied" in text and "Save and continue later" in text
 
 
-def test_public_answers_keep_the_token_out_of_caches_robots_and_referrers(client, survey):
+def test_public_answers_keep_the_token_out_of_caches_robots_and_other_sites(client, survey):
     response, _asked = survey
     for page in (client.get(url(response)), client.get(url("x" * 43))):
         assert "no-store" in page["Cache-Control"]
         assert "noindex" in page["X-Robots-Tag"]
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_a_token_shows_only_its_own_customers_name(client, survey):

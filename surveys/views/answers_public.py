@@ -31,10 +31,12 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _private(response):
-    """Keep the page (and the token in its address) out of caches, search engines and referrers."""
+    """Keep the page (and the token in its address) out of caches, search engines and other sites."""
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": under it browsers send "Origin: null" with the form's own POST,
+    # which Django's CSRF check refuses. "same-origin" gives other sites nothing either.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
