@@ -110,3 +110,27 @@ def test_a_submitted_response_cannot_be_keyed_in_again(client_for, two_sales):
     again = client.post(address, _complete(asked, channel="paper", **{f"q{asked['scale'].pk}": "5"}))
     assert again.status_code == 302 and again.url == reverse("surveys:response", args=[own.pk])
     assert Answer.objects.get(response=own, question=asked["scale"]).score == 1
+
+
+def test_the_staff_pages_run_a_constant_number_of_queries_as_questions_grow(
+    client_for, two_sales, django_assert_max_num_queries
+):
+    from .factories_answers import QuestionFactory
+
+    mine, _theirs, own, _other, asked = two_sales
+    client = client_for(mine)
+    client.post(reverse("surveys:response_enter", args=[own.pk]), _complete(asked, "save", channel="paper"))
+    pages = [reverse("surveys:response", args=[own.pk]), reverse("surveys:response_enter", args=[own.pk])]
+    client.get(pages[0])  # the session and permissions are cached from here on
+
+    def count_queries():
+        for page in pages:
+            with django_assert_max_num_queries(14):
+                assert client.get(page).status_code == 200
+
+    count_queries()
+    for n in range(12):
+        QuestionFactory(questionnaire=own.campaign.questionnaire, kind="multiple", text=f"加题{n}").choices.create(
+            text="是"
+        )
+    count_queries()
