@@ -1,5 +1,33 @@
 """What the survey adds to lower apps' pages and to the outbox, registered at start-up."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _capa_finding(request, action):
+    """Return the finding an action came from, with a link to its campaign's results, or False."""
+    from .models import Finding
+
+    if action.source != "survey":
+        return False
+    finding = Finding.objects.select_related("campaign", "question").filter(capa=action).first()
+    if finding is None:
+        return False
+    url = ""
+    if request.user.has_perm("surveys.view_campaign"):
+        url = reverse("surveys:campaign_results", args=[finding.campaign_id])
+    return {"finding": finding, "url": url}
+
 
 def register() -> None:
-    pass
+    from aftersales import outbox
+    from customers.tabs import Tab, register_tab
+    from quality.panels import register_capa_panel
+
+    from . import emails_results
+
+    register_capa_panel("surveys/results_capa_source.html", _capa_finding)
+    register_tab(Tab("surveys", _("Satisfaction surveys"), "surveys:customer_tab", "surveys.view_response", 70))
+    # The campaign e-mails' handler takes over the "surveys" prefix at the merge and hands
+    # "concluded" to emails_results.deliver; until then this area's messages go straight there.
+    outbox.register("surveys", emails_results.deliver)

@@ -15,6 +15,7 @@ from aftersales.keyset import query_without_page
 from .. import selectors, services, waiting
 from ..forms import CAPA_FORMS, CapaCreateForm
 from ..models import CapaAction
+from ..panels import capa_panels
 from ..sight import mask_action
 from .common import add_service_error, capa_access_required, panels
 
@@ -61,6 +62,7 @@ def render_capa(request, action: CapaAction, *, bound=None, status: int = 200):
         ),
         "waiting": waiting.describe(action.waiting_on()),
         "today": timezone.localdate(),
+        "extra_panels": capa_panels(request, action),
     }
     # Only now, with every service run and every form built: the page shows the sheet as the user may see it.
     mask_action(action, request.user)
