@@ -1,6 +1,5 @@
 """Concluding a campaign: the gate below the target, frozen figures, the report workbook, the e-mail."""
 
-import datetime
 import io
 
 import pytest
