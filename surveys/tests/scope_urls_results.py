@@ -9,7 +9,7 @@ from aftersales.tests.scope_registry import Fill, register
 
 
 def survey_records(records):
-    """Return (building once per side) a closed campaign with a dissatisfied, commented response of the side's customer."""
+    """Return (building once per side) a closed campaign answered, dissatisfied, by the side's customer."""
     found = getattr(records, "survey_results", None)
     if found is not None:
         return found
