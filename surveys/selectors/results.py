@@ -252,7 +252,16 @@ def campaign_results(campaign, *, user=None, with_previous=True) -> dict:
         "product_lines": _by_product_line(submitted),
     }
     result["previous"] = _previous(campaign, user) if with_previous else None
+    _add_level_lists(result)
     return result
+
+
+def _add_level_lists(result) -> None:
+    """Give every ``levels`` dict a ``counts`` list, 5 to 1: PostgreSQL's jsonb reorders the dict's keys."""
+    rows = [result, *result["tiers"], *result["regions"], *result["product_lines"], *result["questions"]]
+    for row in rows:
+        if "levels" in row:
+            row["counts"] = [row["levels"][str(level)] for level in LEVELS]
 
 
 def _previous(campaign, user):

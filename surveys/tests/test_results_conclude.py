@@ -79,6 +79,7 @@ def test_frozen_figures_do_not_change_when_answers_change_later(leader):
     f.response(c, scores=(1, 1))
     c.refresh_from_db()
     assert c.results["csi"] == 100.0 and c.results["answered"] == 1
+    assert c.results["tiers"][0]["counts"] == [1, 0, 0, 0, 0]  # very satisfied … very dissatisfied
 
 
 def test_the_report_workbook_holds_the_figures(leader):
