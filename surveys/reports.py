@@ -71,7 +71,7 @@ def analysis_sheets(campaign, figures: dict, *, provisional: bool = False, findi
     ]
     yoy = _year_on_year(figures, previous)
     return [
-        Sheet(_("Summary"), [_("Item"), _("Value")], summary, widths=(36, 60), freeze=None),
+        Sheet(_("Summary"), [_("Figure"), _("Figure value")], summary, widths=(36, 60), freeze=None),
         Sheet(
             _("Questions"),
             [_("Section"), _("Question"), _("Dimension"), _("Answers"), _("Mean"), "NPS", *_level_headers()],
