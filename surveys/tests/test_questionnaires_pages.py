@@ -196,3 +196,19 @@ def test_the_editor_costs_the_same_queries_however_many_questions(client_for):
             counts.append(len(queries))
     assert counts[:2] == counts[2:]
     assert max(counts) <= 20
+
+
+def test_without_javascript_an_error_shows_the_editor_with_what_was_typed(client_for):
+    questionnaire = standard_questionnaire()
+    client = client_for(roles.QUALITY_LEADER)
+    data = {"question-kind": "scale", "question-text": "没有维度的问题"}
+    page = client.post(_url("questionnaire_question_add", questionnaire.pk), data).content.decode()
+    assert "没有维度的问题" in page and "invalid-feedback" in page
+    assert f'action="{questionnaire.get_absolute_url()}"' in page
+    assert not questionnaire.questions.filter(text="没有维度的问题").exists()
+    response = client.post(
+        _url("questionnaire", questionnaire.pk),
+        {"text-title": "新标题", "text-introduction": "", "text-closing_text": ""},
+    )
+    questionnaire.refresh_from_db()
+    assert response.status_code == 302 and questionnaire.title == "新标题"

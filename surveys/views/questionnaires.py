@@ -54,6 +54,7 @@ def _editor_context(request, pk, **extra) -> dict:
         "editing": None,
         "edit_form": None,
         "choice_error": None,
+        "text_form": QuestionnaireTextForm(instance=questionnaire, prefix="text"),
     }
     context.update(extra)
     return context
@@ -108,7 +109,8 @@ def questionnaire(request, pk):
                 messages.success(request, _("The texts were saved."))
                 return redirect("surveys:questionnaire", pk)
     context = _editor_context(request, pk)
-    context["text_form"] = text_form or QuestionnaireTextForm(instance=context["questionnaire"], prefix="text")
+    if text_form is not None:
+        context["text_form"] = text_form
     context["editing"] = _int(request.GET.get("edit"))
     if context["editing"]:
         question = get_object_or_404(Question, pk=context["editing"], questionnaire_id=pk)
