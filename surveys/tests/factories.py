@@ -128,10 +128,13 @@ STANDARD_SCALE = [
 ]
 
 
-def standard_questionnaire(user=None, *, product_model=None) -> Questionnaire:
-    """Build the annual questionnaire: scale questions per dimension, choices, 0–10, text, business lines."""
+def standard_questionnaire(user=None, *, product_model=None, code="CSQ-STD") -> Questionnaire:
+    """Build the annual questionnaire: scale questions per dimension, choices, 0–10, text, business lines.
+
+    Pass another ``code`` to build two in one test (code and version are unique together).
+    """
     user = user or UserFactory()
-    questionnaire = QuestionnaireFactory(code="CSQ-STD", title="2026年度客户满意度调查问卷", created_by=user)
+    questionnaire = QuestionnaireFactory(code=code, title="2026年度客户满意度调查问卷", created_by=user)
     scale = SectionFactory(questionnaire=questionnaire, title="一、服务满意度评价", position=1)
     other = SectionFactory(questionnaire=questionnaire, title="二、其他意见", position=2)
     lines = SectionFactory(questionnaire=questionnaire, title="三、行业与产品", position=3)
