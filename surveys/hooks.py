@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from aftersales import outbox
+
 
 def _capa_finding(request, action):
     """Return the finding an action came from, with a link to its campaign's results, or False."""
@@ -20,14 +22,21 @@ def _capa_finding(request, action):
 
 
 def register() -> None:
-    from aftersales import outbox
     from customers.tabs import Tab, register_tab
     from quality.panels import register_capa_panel
 
-    from . import emails_results
+    from . import emails
 
+    outbox.register("surveys", emails.deliver)
     register_capa_panel("surveys/results_capa_source.html", _capa_finding)
     register_tab(Tab("surveys", _("Satisfaction surveys"), "surveys:customer_tab", "surveys.view_response", 70))
-    # The campaign e-mails' handler takes over the "surveys" prefix at the merge and hands
-    # "concluded" to emails_results.deliver; until then this area's messages go straight there.
-    outbox.register("surveys", emails_results.deliver)
+    register_campaigns()
+
+
+def register_campaigns() -> None:
+    """Campaigns waiting on the quality group in "my work"."""
+    from complaints.work import register_work_section
+
+    from .views.campaign_work import work_context
+
+    register_work_section("surveys/campaigns_work.html", work_context, order=80, permission="surveys.change_campaign")

@@ -332,6 +332,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parts.tasks.remind_supplier_documents",
         "schedule": crontab(hour=7, minute=50),
     },
+    # Satisfaction survey: open the sampled campaigns whose opening date has come, close those
+    # past their closing date, send the invitations not yet sent and the reminders due. Once
+    # a day before the working day (Beijing time), so customers get the mail in the morning;
+    # each step re-reads the campaign's state under its row lock and each message has a unique
+    # outbox key, so a rerun or a second beat opens, closes and sends nothing twice.
+    "surveys-run-campaigns": {
+        "task": "surveys.tasks.run_campaigns",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 LOGGING = {
