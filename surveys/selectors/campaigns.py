@@ -13,7 +13,7 @@ STATUSES = {
     "not_invited": _("Not invited"),
     "invited": _("Invited"),
     "reminded": _("Reminded"),
-    "in_progress": _("In progress"),
+    "in_progress": _("Started, not submitted"),
     "submitted": _("Submitted"),
 }
 _STATUS_Q = {
