@@ -185,3 +185,22 @@ def test_edit_keeps_the_sampling_of_an_open_campaign(client_for, campaign):
     campaign.refresh_from_db()
     assert campaign.name == "改名后的调查" and campaign.target_answers == 70
     assert Response.objects.filter(campaign=campaign).count() == 2
+
+
+@pytest.mark.parametrize("code", [roles.WAREHOUSE_KEEPER, roles.PURCHASING])
+def test_roles_outside_the_survey_may_not_open_its_pages(client_for, code, campaign):
+    client = client_for(code)
+    for url in (
+        reverse("surveys:campaign_list"),
+        campaign.get_absolute_url(),
+        reverse("surveys:campaign_responses", args=[campaign.pk]),
+    ):
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("code", [roles.AFTERSALES_ENGINEER, roles.QUALITY_DEPUTY, roles.MANAGEMENT])
+def test_readers_see_the_campaign_without_its_buttons(client_for, code, campaign):
+    client = client_for(code)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert campaign.name in page and 'data-testid="action-form"' not in page
+    assert campaign.name in client.get(reverse("surveys:campaign_list")).content.decode()
