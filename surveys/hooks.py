@@ -34,9 +34,11 @@ def register() -> None:
 
 
 def register_campaigns() -> None:
-    """Campaigns waiting on the quality group in "my work"."""
+    """Campaigns waiting on the quality group in "my work"; the open ones on the start page."""
+    from aftersales.home import register_home_card
     from complaints.work import register_work_section
 
-    from .views.campaign_work import work_context
+    from .views.campaign_work import home_card, work_context
 
     register_work_section("surveys/campaigns_work.html", work_context, order=80, permission="surveys.change_campaign")
+    register_home_card("surveys/campaigns_home.html", home_card, order=60)

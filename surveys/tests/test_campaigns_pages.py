@@ -204,3 +204,10 @@ def test_readers_see_the_campaign_without_its_buttons(client_for, code, campaign
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert campaign.name in page and 'data-testid="action-form"' not in page
     assert campaign.name in client.get(reverse("surveys:campaign_list")).content.decode()
+
+
+def test_start_page_shows_open_campaigns_to_the_quality_group_only(client_for, campaign):
+    page = client_for(roles.QUALITY_CLERK).get(reverse("home")).content.decode()
+    assert 'data-testid="survey-campaigns-card"' in page and campaign.name in page
+    page = client_for(roles.SALES).get(reverse("home")).content.decode()
+    assert 'data-testid="survey-campaigns-card"' not in page
