@@ -6,7 +6,7 @@ customer who has answered in the meantime is not reminded.
 """
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from aftersales import emails
 
@@ -16,13 +16,7 @@ from .models import Campaign, Response
 
 def answer_link(response: Response) -> str:
     """Return the absolute URL of the response's personal answer page."""
-    try:
-        path = reverse("survey_public:answer", args=[response.token])
-    except NoReverseMatch:
-        # The public answer pages are mounted at /s/ (surveys/urls_public.py); this keeps the
-        # link right while they are not installed.
-        path = f"/s/{response.token}/"
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + reverse("survey_public:answer", args=[response.token])
 
 
 def _context(response: Response) -> dict:

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -95,16 +94,9 @@ def campaign_detail(request, pk):
         "waiting": waiting_lines(campaign),
         "can_change": request.user.has_perm("surveys.change_campaign"),
         "events": campaign.events.select_related("actor"),
-        "questionnaire_url": _questionnaire_url(campaign),
+        "questionnaire_url": campaign.questionnaire.get_absolute_url(),
     }
     return render(request, "surveys/campaigns_detail.html", context)
-
-
-def _questionnaire_url(campaign) -> str:
-    try:
-        return campaign.questionnaire.get_absolute_url()
-    except NoReverseMatch:  # the questionnaire pages are not installed: show the title alone
-        return ""
 
 
 @login_required
@@ -149,5 +141,8 @@ def campaign_responses(request, pk):
         "statuses": selectors.STATUSES.items(),
         "tier": tier,
         "tiers": tiers,
+        # Paper and phone answers are keyed in until the campaign is concluded.
+        "may_enter": request.user.has_perm("surveys.enter_response")
+        and campaign.state in (campaign.State.OPEN, campaign.State.CLOSED),
     }
     return render(request, "surveys/campaigns_responses.html", context)
