@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import TimelineEvent
+from aftersales.storage import private_storage
 from aftersales.validators import NoControlCharacters
 from customers.models import Contact, Customer, ProductModel
 
@@ -97,7 +98,7 @@ class Section(models.Model):
         Questionnaire, on_delete=models.CASCADE, related_name="sections", verbose_name=_("questionnaire")
     )
     title = models.CharField(_("title"), max_length=200, validators=[NoControlCharacters()])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("section")
@@ -127,7 +128,7 @@ class Question(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices, blank=True)
     required = models.BooleanField(_("required"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     # Empty for both: asked of every customer. Otherwise only of customers in that business
     # line: the industry, or customers with a delivery of that product model.
     industry = models.CharField(_("only for industry"), max_length=30, choices=Customer.Industry.choices, blank=True)
@@ -159,7 +160,7 @@ class Question(models.Model):
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question"))
     text = models.CharField(_("choice"), max_length=200, validators=[NoControlCharacters()])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("choice")
@@ -218,7 +219,14 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     # The figures as they stood when the campaign was concluded (surveys.results), so the
     # management-review report never changes afterwards.
     results = models.JSONField(_("frozen results"), null=True, blank=True, editable=False)
-    report = models.FileField(_("management-review report"), upload_to="surveys/reports/", blank=True, editable=False)
+    report = models.FileField(
+        _("management-review report"),
+        upload_to="surveys/reports/",
+        storage=private_storage,
+        blank=True,
+        editable=False,
+        max_length=300,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.outbox import enqueue
-from aftersales.storage import private_storage
 from quality.models import CapaSource
 from quality.services.capa import capa_create
 
@@ -56,11 +55,9 @@ def campaign_conclude(*, actor, campaign, reason: str = "", summary: str = "") -
     campaign.results = campaign_results(campaign, user=None)
     campaign.concluded_at, campaign.concluded_by = timezone.now(), actor
     campaign.conclude()
-    name = private_storage().save(
-        f"{REPORT_FOLDER}/campaign-{campaign.pk}-{campaign.year}.xlsx",
-        ContentFile(workbook_bytes(campaign, campaign.results)),
-    )
-    campaign.report.name = name
+    # The field's upload_to is REPORT_FOLDER; its storage is the private one (never a public URL).
+    workbook = ContentFile(workbook_bytes(campaign, campaign.results))
+    campaign.report.save(f"campaign-{campaign.pk}-{campaign.year}.xlsx", workbook, save=False)
     campaign.save()
     note = _("%(answered)s answers, target %(target)s.") % {"answered": answered, "target": campaign.target_answers}
     if campaign.shortfall_reason:

@@ -77,9 +77,9 @@ def test_a_second_submission_is_refused_and_changes_nothing(survey):
     response, asked = survey
     response_submit(response=response, data=_complete(asked))
     submitted = Response.objects.get(pk=response.pk).submitted_at
-    with pytest.raises(ValidationError, match="already submitted"):
+    with pytest.raises(ValidationError, match="已提交"):
         response_submit(response=response, data={**_complete(asked), asked["scale"].pk: 1})
-    with pytest.raises(ValidationError, match="already submitted"):
+    with pytest.raises(ValidationError, match="已提交"):
         response_save(response=response, data={asked["scale"].pk: 1})
     assert Answer.objects.get(response=response, question=asked["scale"]).score == 4
     assert Response.objects.get(pk=response.pk).submitted_at == submitted
@@ -111,7 +111,7 @@ def test_the_customer_cannot_answer_unless_the_campaign_is_open(survey, state):
 
 def test_the_customer_cannot_answer_after_the_closing_date(survey):
     response, asked = survey
-    with time_machine.travel("2027-01-01 09:00 +0800"), pytest.raises(ValidationError, match="closed"):
+    with time_machine.travel("2027-01-01 09:00 +0800"), pytest.raises(ValidationError, match="已结束"):
         response_save(response=response, data={asked["scale"].pk: 5})
 
 

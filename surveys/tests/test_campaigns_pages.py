@@ -159,7 +159,7 @@ def test_campaign_page_says_what_it_waits_for(client_for, campaign):
     assert 'data-testid="waiting-on"' in page.content.decode()
     assert "50" in page.context["waiting"][0]
     draft = CampaignFactory()
-    assert "quality group" in client.get(draft.get_absolute_url()).context["waiting"][0]
+    assert "质量组" in client.get(draft.get_absolute_url()).context["waiting"][0]
 
 
 def test_my_work_lists_late_drafts_and_closed_campaigns_for_the_quality_group(client_for):

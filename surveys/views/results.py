@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.keyset import paginate
-from aftersales.storage import private_storage
 from aftersales.xlsx import XLSX_TYPE, xlsx_response
 from customers.selectors import customer_get
 
@@ -164,7 +163,7 @@ def campaign_report_xlsx(request, pk):
     sees_all = request.user.has_perm("customers.view_all_customers")
     if campaign.report and sees_all:
         try:
-            handle = private_storage().open(campaign.report.name, "rb")
+            handle = campaign.report.open("rb")
         except FileNotFoundError as missing:
             raise Http404 from missing
         return FileResponse(handle, as_attachment=True, filename=_xlsx_name(campaign, "report"), content_type=XLSX_TYPE)
