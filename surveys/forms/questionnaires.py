@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import ProductModel
 
-from ..models import Level, Question, Questionnaire, Section
+from ..models import Question, Questionnaire, Section
 
 
 class QuestionnaireCreateForm(forms.ModelForm):
@@ -57,38 +57,3 @@ class QuestionForm(forms.ModelForm):
 
     def _post_clean(self):
         """Leave the model's checks to the service, which reports them all on their fields."""
-
-
-LEVELS = [(level.value, level.label) for level in Level]
-NPS = [(score, str(score)) for score in range(11)]
-
-
-def question_field(question) -> forms.Field:
-    """Return the answer field of ``question``; ``field.question`` lets _question_fields.html draw it."""
-    kind = question.kind
-    options = {"label": question.text, "help_text": question.help_text, "required": question.required}
-    if kind == Question.Kind.SCALE:
-        field = forms.TypedChoiceField(choices=LEVELS, coerce=int, widget=forms.RadioSelect, **options)
-    elif kind == Question.Kind.NPS:
-        field = forms.TypedChoiceField(choices=NPS, coerce=int, widget=forms.RadioSelect, **options)
-    elif kind == Question.Kind.SINGLE:
-        choices = [(choice.pk, choice.text) for choice in question.choices.all()]
-        field = forms.TypedChoiceField(choices=choices, coerce=int, widget=forms.RadioSelect, **options)
-    elif kind == Question.Kind.MULTIPLE:
-        choices = [(choice.pk, choice.text) for choice in question.choices.all()]
-        field = forms.TypedMultipleChoiceField(
-            choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple, **options
-        )
-    else:
-        field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, **options)
-    field.question = question
-    return field
-
-
-class AnswerFieldsForm(forms.Form):
-    """The questions as answer fields named ``q<pk>``, in the order given."""
-
-    def __init__(self, *args, questions, **kwargs):
-        super().__init__(*args, **kwargs)
-        for question in questions:
-            self.fields[f"q{question.pk}"] = question_field(question)

@@ -162,10 +162,11 @@ def test_moves_and_deletes_from_the_editor(client_for):
     assert client.post(_url("questionnaire_item_delete", questionnaire.pk, "nothing", 1)).status_code == 404
 
 
-def test_the_preview_shows_the_customer_widgets_and_business_lines(client_for):
+def test_the_preview_shows_the_customer_form_and_business_lines(client_for):
+    # The preview renders the answer page's own form and template, so what is shown is what is asked.
     questionnaire = standard_questionnaire()
     page = client_for(roles.QUALITY_LEADER).get(_url("questionnaire_preview", questionnaire.pk)).content.decode()
-    assert page.count('data-testid="survey-question"') == 16
+    assert page.count('data-testid="question"') == 16
     assert page.count('data-kind="scale"') == 12
     with translation.override("zh-hans"):
         labels = [str(level.label) for level in Level]

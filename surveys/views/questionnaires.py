@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..forms.answers import AnswerForm
 from ..forms.questionnaires import (
-    AnswerFieldsForm,
     ChoiceForm,
     QuestionForm,
     QuestionnaireCreateForm,
@@ -125,8 +125,14 @@ def _int(value):
 @view_required
 def questionnaire_preview(request, pk):
     questionnaire = questionnaire_tree(pk)
-    groups = [(section, list(AnswerFieldsForm(questions=questions))) for section, questions in questionnaire.groups]
-    return render(request, "surveys/questionnaires_preview.html", {"questionnaire": questionnaire, "groups": groups})
+    questions = []
+    for section, group in questionnaire.groups:
+        for question in group:
+            question.section = section  # known already: no query per question
+            questions.append(question)
+    # The customer's own form and template (surveys.forms.answers, _answer_fields.html).
+    form = AnswerForm(questions=questions)
+    return render(request, "surveys/questionnaires_preview.html", {"questionnaire": questionnaire, "form": form})
 
 
 @add_required
