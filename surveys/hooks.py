@@ -34,11 +34,15 @@ def register() -> None:
 
 
 def register_campaigns() -> None:
-    """Campaigns waiting on the quality group in "my work"; the open ones on the start page."""
+    """Register "my work" (campaigns for the quality group, answers to call back) and the start-page card."""
     from aftersales.home import register_home_card
     from complaints.work import register_work_section
 
+    from .views import follow_up_work
     from .views.campaign_work import home_card, work_context
 
     register_work_section("surveys/campaigns_work.html", work_context, order=80, permission="surveys.change_campaign")
+    register_work_section(
+        "surveys/follow_up_work.html", follow_up_work.work_context, order=81, permission="surveys.change_response"
+    )
     register_home_card("surveys/campaigns_home.html", home_card, order=60)

@@ -14,7 +14,9 @@ from ._answering import build_form, save_form
 
 def _visible_response(user, pk):
     """Return the response if the user may see its customer; 404 otherwise, as if it did not exist."""
-    responses = Response.objects.visible_to(user).select_related("campaign__questionnaire", "customer", "entered_by")
+    responses = Response.objects.visible_to(user).select_related(
+        "campaign__questionnaire", "customer__salesperson", "entered_by"
+    )
     return get_object_or_404(responses, pk=pk)
 
 

@@ -106,6 +106,8 @@ def response_follow_up(request, pk):
             messages.success(request, _("Follow-up recorded."))
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        if request.POST.get("back") == "response":  # sent from the response's own page
+            return redirect("surveys:response", response.pk)
         return redirect("surveys:campaign_results", response.campaign_id)
     return render(request, "surveys/results_follow_up.html", {"row": response, "form": form}, status=status)
 
