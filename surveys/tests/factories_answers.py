@@ -4,75 +4,42 @@ import datetime
 
 import factory
 
-from aftersales.tests.factories import UserFactory
-from customers.tests.factories import CustomerFactory
-
-from ..models import Campaign, Choice, Dimension, Question, Questionnaire, Response, Section
+from ..models import Campaign, Dimension, Question
+from . import factories as base
 
 
-class QuestionnaireFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Questionnaire
-
+class QuestionnaireFactory(base.QuestionnaireFactory):
     code = factory.Sequence(lambda n: f"ANS-{n}")
     title = "客户满意度调查问卷"
     introduction = "感谢您抽出宝贵时间填写本问卷。"
     closing_text = "衷心感谢您的支持！"
-    created_by = factory.SubFactory(UserFactory)
 
 
-class SectionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Section
-
+class QuestionFactory(base.QuestionFactory):
     questionnaire = factory.SubFactory(QuestionnaireFactory)
-    title = factory.Sequence(lambda n: f"第{n}部分")
-    position = factory.Sequence(lambda n: n)
-
-
-class QuestionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Question
-
-    questionnaire = factory.SubFactory(QuestionnaireFactory)
-    section = None
     text = factory.Sequence(lambda n: f"问题{n}：您对我们的服务满意吗？")
-    kind = Question.Kind.SCALE
     dimension = factory.LazyAttribute(lambda q: Dimension.TIMELINESS if q.kind == Question.Kind.SCALE else "")
-    required = True
-    position = factory.Sequence(lambda n: n)
 
 
-class ChoiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Choice
-
+class ChoiceFactory(base.ChoiceFactory):
     question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SINGLE)
-    text = factory.Sequence(lambda n: f"选项{n}")
-    position = factory.Sequence(lambda n: n)
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Campaign
+class CampaignFactory(base.CampaignFactory):
+    """An open campaign of December 2026 (the answering tests travel in time around it)."""
 
-    name = factory.Sequence(lambda n: f"2026年度客户满意度调查{n}")
-    year = 2026
     questionnaire = factory.SubFactory(QuestionnaireFactory)
     state = Campaign.State.OPEN
     opens_on = datetime.date(2026, 12, 1)
     closes_on = datetime.date(2026, 12, 31)
-    created_by = factory.SubFactory(UserFactory)
 
 
-class ResponseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Response
-
+class ResponseFactory(base.ResponseFactory):
     campaign = factory.SubFactory(CampaignFactory)
-    customer = factory.SubFactory(CustomerFactory)
     tier = "B"
-    token = factory.LazyFunction(Response.new_token)
+
+
+SectionFactory = base.SectionFactory
 
 
 def full_questionnaire(**kwargs):
