@@ -78,7 +78,7 @@ def analysis_sheets(campaign, figures: dict, *, provisional: bool = False, findi
             questions,
             widths=(18, 50, 14),
         ),
-        Sheet(_("Dimensions"), [_("Dimension"), _("Answers"), _("Mean"), _("Satisfaction (0–100)")], dimensions),
+        Sheet(_("Dimensions"), [_("Dimension"), _("Scale answers"), _("Mean"), _("Satisfaction (0–100)")], dimensions),
         Sheet(
             _("Tiers"),
             [

@@ -144,6 +144,15 @@ def _questions(campaign, submitted):
         .values("question_id")
         .annotate(n=Count("pk"), mean=Avg(Cast("score", FloatField())), **levels)
     }
+    # Respondents per question (one Answer row each), so a multiple-choice question counts
+    # customers, not ticks, and a free-text one its comments.
+    answered = dict(
+        Answer.objects.filter(response__in=submitted.values("pk"))
+        .filter(Q(score__isnull=False) | ~Q(text="") | Q(choices__isnull=False))
+        .values("question_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("question_id", "n")
+    )
     choices = {}
     for c in (
         Choice.objects.filter(question__questionnaire_id=campaign.questionnaire_id)
@@ -159,10 +168,13 @@ def _questions(campaign, submitted):
         .values_list("question_id", "text")
     ):
         comments.setdefault(qid, []).append(text)
-    return [_question_row(q, stats.get(q.pk), choices.get(q.pk, []), comments.get(q.pk, [])) for q in questions]
+    return [
+        _question_row(q, stats.get(q.pk), choices.get(q.pk, []), comments.get(q.pk, []), answered.get(q.pk, 0))
+        for q in questions
+    ]
 
 
-def _question_row(q, stat, choices, comments):
+def _question_row(q, stat, choices, comments, respondents):
     row = {
         "id": q.pk,
         "text": q.text,
@@ -183,9 +195,9 @@ def _question_row(q, stat, choices, comments):
         row.update(count=n, mean=_r(stat["mean"]) if n else None)
         row["nps"] = _r(100 * (promoters - detractors) / n, 1) if n else None
         row["scores"] = {str(k): stat[f"s{k}"] if stat else 0 for k in range(0, 11)}
-    elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+    else:
         row["choices"] = choices
-        row["count"] = sum(c["count"] for c in choices)
+        row["count"] = respondents
     row["comments"] = comments
     return row
 

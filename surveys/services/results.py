@@ -55,9 +55,7 @@ def campaign_conclude(*, actor, campaign, reason: str = "", summary: str = "") -
     campaign.results = campaign_results(campaign, user=None)
     campaign.concluded_at, campaign.concluded_by = timezone.now(), actor
     campaign.conclude()
-    # The field's upload_to is REPORT_FOLDER; its storage is the private one (never a public URL).
-    workbook = ContentFile(workbook_bytes(campaign, campaign.results))
-    campaign.report.save(f"campaign-{campaign.pk}-{campaign.year}.xlsx", workbook, save=False)
+    _write_report(campaign)
     campaign.save()
     note = _("%(answered)s answers, target %(target)s.") % {"answered": answered, "target": campaign.target_answers}
     if campaign.shortfall_reason:
@@ -108,7 +106,21 @@ def finding_create(
     CampaignEvent.objects.create(
         campaign=campaign, actor=actor, verb=CampaignEvent.Verb.FINDING, note=f"{action.number} {problem}"[:500]
     )
+    if campaign.state == Campaign.State.CONCLUDED:
+        # Findings usually come after the conclusion: the kept report lists every action taken,
+        # over the same frozen figures.
+        old_name = campaign.report.name
+        _write_report(campaign)
+        campaign.save(update_fields=["report", "updated_at"])
+        if old_name and old_name != campaign.report.name:
+            transaction.on_commit(lambda: campaign.report.storage.delete(old_name))
     return finding
+
+
+def _write_report(campaign) -> None:
+    """Write the management-review workbook of the frozen figures into ``campaign.report`` (private storage)."""
+    workbook = ContentFile(workbook_bytes(campaign, campaign.results))
+    campaign.report.save(f"campaign-{campaign.pk}-{campaign.year}.xlsx", workbook, save=False)
 
 
 @transaction.atomic

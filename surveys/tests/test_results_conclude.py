@@ -110,3 +110,32 @@ def test_management_and_the_quality_deputy_get_one_email(leader, role_user, mail
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == ["management_user@example.com", "quality_deputy_user@example.com"]
     assert c.name in mailoutbox[0].subject
+
+
+def test_a_finding_made_after_the_conclusion_is_in_the_kept_report(leader, role_user):
+    import datetime
+
+    from ..services.results import finding_create
+
+    c = f.campaign(target=1)
+    f.response(c, scores=(2, 4))
+    campaign_conclude(actor=leader, campaign=c)
+    c.refresh_from_db()
+    frozen = c.results
+    finding = finding_create(
+        actor=leader,
+        campaign=c,
+        question=c.q.timely,
+        kind="corrective",
+        problem="到场不及时",
+        planned_action="设立值班电话",
+        owner=role_user("quality_engineer"),
+        department="售后服务组",
+        due_date=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    c.refresh_from_db()
+    assert c.results == frozen
+    with c.report.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    findings = [row for row in book.worksheets[4].iter_rows(min_row=2, values_only=True)]
+    assert any(finding.capa.number in [str(v) for v in row] for row in findings)
