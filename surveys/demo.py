@@ -102,7 +102,7 @@ def seed(*, stdout, style) -> None:
     questionnaires.question_add(
         actor=users["quality_leader"],
         questionnaire=second,
-        section=second.sections.order_by("position").last(),
+        section=second.sections.order_by("position")[1],  # with the technical questions
         kind=kind,
         text=text,
         dimension=dimension,
@@ -235,6 +235,8 @@ def _answer(response, rng, users, *, channel: str, submit: bool, timeliness_pena
             data[question.pk] = rng.sample(options, rng.randint(1, 2))
         elif rng.random() < 0.35:
             data[question.pk] = rng.choice(COMMENTS)
+    if channel == "online" and not (response.contact and response.contact.email):
+        channel = "phone"  # no link could be sent: the salesperson asked on the phone
     staff = None
     if channel != "online":
         owner = customer.salesperson if customer.salesperson and customer.salesperson.is_active else None
@@ -252,8 +254,12 @@ def _age(campaign: Campaign, opens_on: date, year: int) -> None:
         opens_on=opens_on,
         closes_on=date(year, 12, 31),
         opened_at=campaign.opened_at and _back(campaign.opened_at, shift),
+        sampled_at=campaign.sampled_at and _back(campaign.sampled_at, shift),
         created_at=_back(campaign.created_at, shift),
     )
+    # Last year's invitations went out on the opening day (not sent again from the demo).
+    invited = timezone.make_aware(timezone.datetime(year, 12, 1, 9, 0))
+    campaign.responses.filter(contact__email__gt="", invited_at__isnull=True).update(invited_at=invited)
     Campaign.objects.filter(pk=campaign.pk, closed_at__isnull=False).update(
         closed_at=timezone.make_aware(timezone.datetime(year, 12, 31, 18, 0))
     )

@@ -18,7 +18,7 @@ class CampaignForm(forms.Form):
         label=_("opens on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: 1 December of the year."),
+        help_text=_("Empty: 1 December of the year, or today if December has begun."),
     )
     closes_on = forms.DateField(
         label=_("closes on"),

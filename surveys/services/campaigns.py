@@ -47,8 +47,10 @@ def default_sampling() -> dict:
 
 
 def default_dates(year: int) -> tuple[datetime.date, datetime.date]:
-    """Return the usual survey period: the whole of December of ``year``."""
-    return datetime.date(year, 12, 1), datetime.date(year, 12, 31)
+    """Return the usual survey period: December of ``year``, from today if December has begun."""
+    first, last = datetime.date(year, 12, 1), datetime.date(year, 12, 31)
+    today = timezone.localdate()
+    return (today if first < today <= last else first), last
 
 
 def clean_sampling(raw) -> tuple[dict, list[str]]:

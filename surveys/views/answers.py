@@ -15,7 +15,7 @@ from ._answering import build_form, save_form
 def _visible_response(user, pk):
     """Return the response if the user may see its customer; 404 otherwise, as if it did not exist."""
     responses = Response.objects.visible_to(user).select_related(
-        "campaign__questionnaire", "customer__salesperson", "entered_by"
+        "campaign__questionnaire", "customer__salesperson", "entered_by", "contact"
     )
     return get_object_or_404(responses, pk=pk)
 
@@ -55,6 +55,10 @@ def response_detail(request, pk):
         "rows": rows,
         "dissatisfied": sum(row["dissatisfied"] for row in rows),
         "may_enter": request.user.has_perm("surveys.enter_response") and not response.is_submitted,
+        # No one to e-mail the link to: whom to call, or send the paper questionnaire to.
+        "phone_or_paper": None
+        if response.contact and response.contact.email
+        else list(response.customer.contacts.all()),
     }
     return render(request, "surveys/answers_detail.html", context)
 
