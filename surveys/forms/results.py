@@ -1,10 +1,11 @@
 """Forms of the results pages: conclude a campaign, turn a finding into an action, follow up."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import DateInput
-from quality.filters import users_with_perm
+from quality.filters import task_owners
 from quality.models import CapaAction
 from quality.services.capa import capa_date_problems
 
@@ -39,13 +40,16 @@ class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=CapaAction.Kind.choices, initial=CapaAction.Kind.CORRECTIVE)
     problem = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 2}))
     planned_action = forms.CharField(label=_("Planned action"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=users_with_perm("quality.view_capaaction"))
+    # Like a CAPA action's owner: active staff of a department who work on quality sheets.
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=task_owners())
     department = forms.CharField(label=_("Department"), max_length=100)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
+        self.fields["question"].queryset = Question.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
+            F("section__position").asc(nulls_first=True), "section_id", "position", "id"
+        )
 
     def clean_due_date(self):
         value = self.cleaned_data["due_date"]

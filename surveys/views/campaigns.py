@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.keyset import paginate, query_without_page
@@ -25,6 +26,15 @@ ACTIONS = {
     "invite": services.send_invitations,
     "remind": services.send_reminders,
     "close": services.campaign_close,
+}
+DONE = {
+    "sample": gettext_lazy("%(count)s customers sampled."),
+    "open": gettext_lazy("The campaign is open: send the invitations next."),
+    "invite": gettext_lazy("%(count)s invitations queued for sending."),
+    "remind": gettext_lazy("%(count)s reminders queued for sending."),
+    "close": gettext_lazy(
+        "The campaign is closed: customers' links no longer take answers; conclude it once the paper answers are in."
+    ),
 }
 
 
@@ -112,10 +122,7 @@ def campaign_action(request, pk, action):
         for message in getattr(error, "messages", [str(error)]):
             messages.error(request, message)
         return redirect(campaign)
-    if isinstance(result, int):
-        messages.success(request, _("Done: %(count)s.") % {"count": result})
-    else:
-        messages.success(request, _("Done."))
+    messages.success(request, DONE[action] % {"count": result if isinstance(result, int) else 0})
     return redirect(campaign)
 
 
