@@ -1,5 +1,6 @@
 """The raw answers of a campaign as an xlsx sheet: one row per response and question, scoped to the user."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.xlsx import Sheet
@@ -31,7 +32,7 @@ def _rows(campaign, user):
             response.tier,
             response.customer.region,
             response.get_channel_display(),
-            response.submitted_at,
+            response.submitted_at and timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             question.section.title if question.section else "",
             question.text,
             question.get_kind_display(),

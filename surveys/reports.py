@@ -64,7 +64,7 @@ def analysis_sheets(campaign, figures: dict, *, provisional: bool = False, findi
             f.capa.planned_action,
             str(f.capa.owner),
             f.capa.department,
-            f.capa.due_date,
+            f.capa.due_date.isoformat(),
             f.capa.get_state_display(),
         )
         for f in findings

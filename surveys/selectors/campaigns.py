@@ -1,5 +1,7 @@
 """Reads of the campaign pages; every figure is over the responses the user may see."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -77,6 +79,7 @@ def sampling_table(*, user, campaign: Campaign) -> list[dict]:
             {
                 "tier": tier,
                 "ratio": campaign.sampling.get(tier.code),
+                "percent": _percent(campaign.sampling.get(tier.code)),
                 "customers": customers.get(tier.code, 0),
                 "sampled": sampled,
                 "answered": answered,
@@ -85,6 +88,11 @@ def sampling_table(*, user, campaign: Campaign) -> list[dict]:
             }
         )
     return rows
+
+
+def _percent(ratio) -> str | None:
+    """Return a stored ratio ("0.50") as the share people read ("50 %")."""
+    return None if ratio in (None, "") else f"{Decimal(str(ratio)) * 100:.0f} %"
 
 
 def campaign_responses(*, user, campaign: Campaign, status: str = "", tier: str = ""):
