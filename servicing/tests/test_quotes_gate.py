@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -62,7 +62,12 @@ def test_general_managers_last_signature_is_refused_too(customer, people):
 
 def test_accepted_quote_lets_the_signature_move_it_to_rectifying(customer, people):
     complaint = _awaiting(customer, people)
-    QuoteFactory(complaint=complaint, sent=True, state=Quote.State.ACCEPTED, answer_date=complaint.received_at.date())
+    QuoteFactory(
+        complaint=complaint,
+        sent=True,
+        state=Quote.State.ACCEPTED,
+        answer_date=timezone.localdate(complaint.received_at),
+    )
     complaint = services.complaint_sign_approval(actor=people.manager, complaint=complaint)
     assert complaint.state == S.RECTIFYING
 
@@ -74,7 +79,9 @@ def test_in_warranty_complaint_is_not_gated(customer, people):
 
 def test_refused_quote_does_not_open_the_gate(customer, people):
     complaint = _awaiting(customer, people)
-    QuoteFactory(complaint=complaint, sent=True, state=Quote.State.REFUSED, answer_date=complaint.received_at.date())
+    QuoteFactory(
+        complaint=complaint, sent=True, state=Quote.State.REFUSED, answer_date=timezone.localdate(complaint.received_at)
+    )
     with pytest.raises(ValidationError):
         services.complaint_sign_approval(actor=people.manager, complaint=complaint)
 
@@ -107,7 +114,9 @@ def test_quality_sheet_approval_holds_the_out_of_warranty_complaint_and_acceptan
     assert _gate_message(complaint) in held.note
 
     quote = QuoteFactory(complaint=complaint, sent=True, state=Quote.State.SENT)
-    quote_record_answer(actor=people.sales, quote=quote, accepted=True, name="王工", date=quote.sent_at.date())
+    quote_record_answer(
+        actor=people.sales, quote=quote, accepted=True, name="王工", date=timezone.localdate(quote.sent_at)
+    )
     assert Complaint.objects.get(pk=complaint.pk).state == S.RECTIFYING
 
 
