@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
 
+from aftersales.tests.threads import run_together
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent
 from complaints.services.complaint import _locked
@@ -19,28 +20,6 @@ from .factories import ComplaintFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RECEIVED = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the caller inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_complaints_received_at_once_get_distinct_consecutive_numbers(people, customer):

@@ -1,10 +1,8 @@
 """Real threads on PostgreSQL: a count posted while parts are issued, a transfer racing an issue."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from aftersales.tests.threads import run_together
 from parts import services, stock
 from parts.models import StockLevel, StockMove
 from parts.tests.counts_fixtures import *  # noqa: F403 — the shared fixtures
@@ -12,28 +10,6 @@ from parts.tests.counts_fixtures import *  # noqa: F403 — the shared fixtures
 from .factories import PartFactory, stock_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the caller inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def issue(part, warehouse, quantity, actor):

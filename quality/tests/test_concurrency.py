@@ -1,13 +1,11 @@
 """Real threads on PostgreSQL: an approval is signed once, sheet numbers stay unique and gap-free."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from aftersales.tests.threads import run_together
 from complaints.models import Severity
 from quality import services
 from quality.models import QualitySheet, SheetEvent
@@ -15,28 +13,6 @@ from quality.models import QualitySheet, SheetEvent
 from .factories import QualitySheetFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the caller inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _sign_at_once(*signers, sheet):

@@ -1,41 +1,18 @@
 """Real threads on PostgreSQL: two daily runs at once open a campaign and invite each contact once."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from aftersales.models import Notification
+from aftersales.tests.threads import run_together
 from surveys.models import Campaign, CampaignEvent
 from surveys.services import campaigns as services
 
 from .factories_campaigns import CampaignFactory, customer_with_email
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the caller inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_daily_runs_at_once_open_the_campaign_and_invite_each_contact_once():
