@@ -139,6 +139,14 @@ class Contact(models.Model):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     role = models.CharField(_("position"), max_length=50, blank=True, validators=[no_control_characters])
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    relationship = models.CharField(
+        _("relationship level"),
+        max_length=10,
+        choices=Customer.Relationship.choices,
+        blank=True,
+        help_text=_("How close the company is to this person; the customer's level is the default."),
+    )
+    interests = models.CharField(_("interests"), max_length=200, blank=True, validators=[no_control_characters])
 
     class Meta:
         verbose_name = _("contact")

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "servicing.apps.ServicingConfig",
     "parts.apps.PartsConfig",
     "surveys.apps.SurveysConfig",
+    "staff.apps.StaffConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

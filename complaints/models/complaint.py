@@ -206,6 +206,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Working time from receipt to closing, less the working time it stood paused for the
+    # customer; set when the complaint closes, cleared when it reopens (the scorecards average it).
+    resolution_working_minutes = models.PositiveIntegerField(
+        _("resolution time (working minutes)"), null=True, blank=True, editable=False
+    )
 
     # Service clock. Deadlines and the at-risk points are columns so the sweeper finds
     # due rows with an index; paused time moves them later.

@@ -8,3 +8,12 @@ from .sheet import (  # noqa: F401
     SheetEvent,
     SheetFile,
 )
+from .supervision import (  # noqa: F401
+    SITE_SURVEYS_PER_YEAR,
+    CheckFinding,
+    CheckItem,
+    CheckScore,
+    ServiceUnit,
+    SupervisionCheck,
+    SupervisionEvent,
+)

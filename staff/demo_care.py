@@ -1,0 +1,5 @@
+"""Demo records of the care area."""
+
+
+def seed(*, stdout, style) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Demo records of the ratings area."""
+
+
+def seed(*, stdout, style) -> None:
+    pass

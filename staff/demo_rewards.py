@@ -1,0 +1,5 @@
+"""Demo records of the rewards area."""
+
+
+def seed(*, stdout, style) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""What the care area registers at start-up (outbox kinds, my work, home cards, tabs)."""
+
+
+def register() -> None:
+    pass

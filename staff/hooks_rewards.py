@@ -1,0 +1,5 @@
+"""What the rewards area registers at start-up (outbox kinds, my work, home cards, tabs)."""
+
+
+def register() -> None:
+    pass

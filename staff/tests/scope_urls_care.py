@@ -1,0 +1,1 @@
+"""URL patterns of the care pages for the project-wide scope test."""

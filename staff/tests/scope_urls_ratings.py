@@ -1,0 +1,1 @@
+"""URL patterns of the ratings pages for the project-wide scope test."""

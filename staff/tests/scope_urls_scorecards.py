@@ -1,0 +1,1 @@
+"""URL patterns of the scorecards pages for the project-wide scope test."""

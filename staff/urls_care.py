@@ -1,0 +1,3 @@
+"""Routes of the care pages."""
+
+urlpatterns: list = []

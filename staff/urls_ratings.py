@@ -1,0 +1,3 @@
+"""Routes of the ratings pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the rewards pages."""
+
+urlpatterns: list = []

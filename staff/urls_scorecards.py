@@ -1,0 +1,3 @@
+"""Routes of the scorecards pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the training pages."""
+
+urlpatterns: list = []
