@@ -7,7 +7,9 @@ AREAS = ("ratings", "training", "rewards", "care", "scorecards")
 
 def deliver(kind: str, object_id: int, extra: dict) -> int:
     """Send the outbox's staff notification ``kind`` through its area's ``deliver``; return the count sent."""
-    area = kind.split(".")[1]
+    parts = kind.split(".")
+    # the outbox passes the kind without its "staff." prefix: "ratings.signed"
+    area = parts[1] if parts[0] == "staff" else parts[0]
     if area not in AREAS:
         raise ValueError(f"unknown staff notification {kind!r}")
     return import_module(f"staff.emails_{area}").deliver(kind, object_id, extra)
