@@ -35,7 +35,10 @@ class HeartsForm(forms.Form):
                 choices=SCORE_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": _("Give a score from 1 to 5.")},
+                error_messages={
+                    "required": _("Give a score from 1 to 5."),
+                    "invalid_choice": _("Give a score from 1 to 5."),
+                },
             )
         # the hearts first, the remarks after them
         self.fields = {**hearts, **self.fields}
