@@ -82,7 +82,8 @@ def seed(*, stdout, style) -> None:
                 remarks=REMARKS[username][index % len(REMARKS[username])],
             )
             signed += 1
-            signed_at = _at(period.end + timedelta(days=2), 10)
+            now = timezone.now()
+            signed_at = min(_at(period.end + timedelta(days=2), 10), now)
             newest = index == len(months) - 1
             if username == "sales2" and index == 1:
                 scores = {field: getattr(rating, field) for field in HEART_FIELDS}
@@ -94,7 +95,9 @@ def seed(*, stdout, style) -> None:
                     remarks=rating.remarks + "（已更正：补充客户表扬信）",
                     reason="评定后收到客户表扬信，反映其耐心解释设备操作，耐心项上调一分。",
                 )
-                RatingCorrection.objects.filter(rating=rating).update(corrected_at=signed_at + timedelta(days=3))
+                RatingCorrection.objects.filter(rating=rating).update(
+                    corrected_at=min(signed_at + timedelta(days=3), now)
+                )
             acknowledged = not (newest and username in ("sales2", "aftersales_engineer"))
             if acknowledged:
                 services.rating_acknowledge(
@@ -102,6 +105,6 @@ def seed(*, stdout, style) -> None:
                 )
             SixHeartsRating.objects.filter(pk=rating.pk).update(
                 rated_at=signed_at,
-                acknowledged_at=signed_at + timedelta(days=4, hours=3) if acknowledged else None,
+                acknowledged_at=min(signed_at + timedelta(days=4, hours=3), now) if acknowledged else None,
             )
     stdout.write(f"  {signed} six-hearts ratings over {len(months)} months")
