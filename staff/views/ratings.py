@@ -1,6 +1,7 @@
 """Pages of the six-hearts rating: the team's ratings, signing, a rating, correcting, acknowledging, history."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -86,7 +87,7 @@ def _customer_view(person, period):
 def rating_create(request):
     try:
         person = people_visible_to(request.user).get(pk=int(request.GET.get("person", "")))
-    except (ValueError, TypeError, people_visible_to(request.user).model.DoesNotExist):
+    except (ValueError, TypeError, get_user_model().DoesNotExist):
         raise Http404 from None
     if not can_rate(request.user, person):
         raise PermissionDenied
