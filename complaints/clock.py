@@ -62,3 +62,16 @@ def shift(policy: SlaPolicy, moment: datetime | None, by: timedelta) -> datetime
     if moment is None or not by:
         return moment
     return add(policy, moment, by)
+
+
+def working_resolution_minutes(policy, received_at: datetime, closed_at: datetime, pauses) -> int:
+    """Return the working minutes from receipt to closing, less the working time of the ``(start, end)`` pauses.
+
+    Counted on the policy's working day whatever its clock mode, so a case closed on Monday
+    morning after a Friday-evening complaint does not carry the weekend.
+    """
+    hours = _hours(policy)
+    total = working_time_between(received_at, closed_at, hours)
+    for started, ended in pauses:
+        total -= working_time_between(max(started, received_at), min(ended or closed_at, closed_at), hours)
+    return max(0, int(total.total_seconds() // 60))

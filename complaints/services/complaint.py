@@ -368,7 +368,7 @@ def complaint_close(
     if complaint.paused_since and complaint.state == Complaint.State.RECTIFYING:
         # The customer's acceptance ends the wait; the paused time must not count against the team.
         _end_pause(actor, complaint, _("Clock resumed on closing."))
-    return _move(
+    complaint = _move(
         actor,
         complaint,
         "close",
@@ -378,6 +378,12 @@ def complaint_close(
         acceptance_remarks=acceptance_remarks,
         reply_to_customer=reply_to_customer,
     )
+    pauses = complaint.pauses.values_list("started_at", "ended_at")
+    complaint.resolution_working_minutes = clock.working_resolution_minutes(
+        clock.policy_for(complaint.severity), complaint.received_at, complaint.closed_at, pauses
+    )
+    complaint.save(update_fields=["resolution_working_minutes"])
+    return complaint
 
 
 @transaction.atomic
@@ -395,7 +401,7 @@ def complaint_cancel(*, actor, complaint: Complaint, reason: str) -> Complaint:
 def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
     if not reason.strip():
         raise ValidationError(_("Give the reason for reopening."), code="reason")
-    complaint = _move(actor, complaint, "reopen", reason)
+    complaint = _move(actor, complaint, "reopen", reason, resolution_working_minutes=None)
     _notify("reopened", complaint, reason=reason)
     return complaint
 

@@ -1,0 +1,40 @@
+"""The service staff a user may see, and one person's page with links to their records."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from ..access import people_visible_to, service_staff_visible_to
+from .scorecards import view_staff_required
+
+
+def link(name: str, **kwargs) -> str:
+    """Return the URL of ``name``, or "" while the page is not there (other areas add rating, training, rewards)."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+@view_staff_required
+def people(request):
+    staff = list(service_staff_visible_to(request.user).select_related("staff_profile__supervisor"))
+    return render(request, "staff/people_list.html", {"people": staff})
+
+
+@login_required
+@view_staff_required
+def person(request, person_pk):
+    found = people_visible_to(request.user).filter(pk=person_pk, staff_profile__isnull=False)
+    found = found.select_related("staff_profile__supervisor").first()
+    if found is None:
+        raise Http404
+    links = [
+        (name, link(f"staff:{name}", person_pk=found.pk))
+        for name in ("scorecard", "rating_history", "training_history", "reward_person")
+    ]
+    return render(
+        request, "staff/people_detail.html", {"person": found, "profile": found.staff_profile, "links": links}
+    )
