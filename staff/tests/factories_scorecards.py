@@ -70,7 +70,7 @@ def rating(person, rated_by, kind: str, start: datetime.date, score: str) -> Six
 
 def training(person, starts_at, hours: str, *, state=TrainingSession.State.HELD, score=None, passed=None, by=None):
     session = TrainingSession.objects.create(
-        number=f"PX-{person.pk}-{starts_at:%m%d}-{state}",
+        number=f"PX-{person.pk}-{starts_at:%m%d}{state[:1]}",
         state=state,
         topic="product",
         title="断路器产品知识",
@@ -90,7 +90,12 @@ def november():
 
     # 1. Answered and closed on time (600 working minutes); a follow-up call scores 5.
     on_time = complaint(
-        engineer, customer, "2026-11-02", responded=at("2026-11-02", "10:00"), closed=at("2026-11-03", "15:00"), minutes=600
+        engineer,
+        customer,
+        "2026-11-02",
+        responded=at("2026-11-02", "10:00"),
+        closed=at("2026-11-03", "15:00"),
+        minutes=600,
     )
     FollowUpFactory(complaint=on_time, satisfaction=5, called_at=at("2026-11-05"), called_by=caller)
     # 2. First response and resolution both late (1,440 minutes), unit SN-1.
@@ -147,7 +152,9 @@ def november():
     PlanVisitFactory(plan=plan, occurrence=datetime.date(2026, 11, 10), actual_end=at("2026-11-10", "16:00"))
     PlanVisitFactory(plan=plan, occurrence=datetime.date(2026, 11, 12), actual_end=at("2026-11-13", "10:00"))
     PlanVisitFactory(plan=plan, occurrence=datetime.date(2026, 12, 1), actual_end=at("2026-12-01", "10:00"))
-    ServiceVisitFactory(complaint=on_time, engineer=engineer, planned_start=at("2026-11-02"), actual_end=at("2026-11-02"))
+    ServiceVisitFactory(
+        complaint=on_time, engineer=engineer, planned_start=at("2026-11-02"), actual_end=at("2026-11-02")
+    )
 
     # Survey: 王芳's customer answers the two attitude questions 4 and 5 (mean 4.50, one response);
     # the timeliness answer (1) is another dimension.
