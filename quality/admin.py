@@ -32,6 +32,7 @@ from .models import (
     SheetEvent,
     SheetFile,
 )
+from .models.supervision import CheckFinding, CheckItem, CheckScore, ServiceUnit, SupervisionCheck
 from .resources import CapaActionResource
 from .services.sheet import ANALYSIS_FIELDS
 
@@ -442,3 +443,50 @@ class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         user = request.user
         return user.has_perm("quality.lead_qualitysheet") or user.has_perm("quality.verify_capaaction")
+
+
+# --- service-quality supervision: units and checklist kept by the quality group leader; checks read-only ---
+
+
+@admin.register(ServiceUnit)
+class ServiceUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "region", "head", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "region"]
+    autocomplete_fields = ["head"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit with checks is kept; mark it inactive instead
+
+
+@admin.register(CheckItem)
+class CheckItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "text", "category", "max_score", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["code", "text"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # scores refer to their item; retire it with "active" instead
+
+
+class CheckScoreInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CheckScore
+    fields = ["item", "max_score", "score", "remark"]
+    extra = 0
+
+
+class CheckFindingInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CheckFinding
+    fields = ["description", "severity", "notice", "recorded_by", "recorded_at"]
+    extra = 0
+
+
+@admin.register(SupervisionCheck)
+class SupervisionCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "checked_on", "unit", "kind", "period", "checker", "total_score", "state"]
+    list_filter = ["kind", "state", "unit"]
+    search_fields = ["number", "unit__name"]
+    date_hierarchy = "checked_on"
+    inlines = [CheckScoreInline, CheckFindingInline]
+    list_select_related = ["unit", "checker"]

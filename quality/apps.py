@@ -25,3 +25,7 @@ class QualityConfig(AppConfig):
         from .waiting import complaint_steps
 
         register_resolver(complaint_steps)
+
+        from . import hooks_supervision
+
+        hooks_supervision.register()

@@ -26,7 +26,7 @@ from complaints.models import Complaint, Severity
 from complaints.services import complaint_close
 from customers.models import ProductModel
 
-from . import services
+from . import demo_supervision, services
 from .models import CapaAction, CapaSource, DepartmentTask, QualitySheet, RootCause
 
 USERNAMES = [
@@ -136,12 +136,13 @@ def seed(*, stdout, style) -> None:
     users = _users()
     if QualitySheet.objects.exists():
         stdout.write("Quality: quality sheets already there, nothing added.")
-        return
-    seeder = Seeder(users)
-    sheets = {(target, story): seeder.sheet(target, story, pool, options) for target, story, pool, options in PLAN}
-    sheets.update(seeder.other_waiting_complaints())
-    seeder.actions(sheets)
-    _report(stdout, style)
+    else:
+        seeder = Seeder(users)
+        sheets = {(target, story): seeder.sheet(target, story, pool, options) for target, story, pool, options in PLAN}
+        sheets.update(seeder.other_waiting_complaints())
+        seeder.actions(sheets)
+        _report(stdout, style)
+    demo_supervision.seed(stdout=stdout, style=style)
 
 
 def _users() -> dict:

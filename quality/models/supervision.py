@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import TimelineEvent
 
@@ -120,6 +120,10 @@ class SupervisionCheck(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("quality:supervision_detail", args=[self.number])
+
+    @transition(field=state, source=State.DRAFT, target=State.COMPLETED)
+    def complete(self):
+        """Close the record: the scores are final (the service sets the totals)."""
 
 
 class CheckScore(models.Model):
