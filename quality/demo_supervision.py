@@ -6,6 +6,7 @@ checks are moved back to their check dates afterwards (no service dates a comple
 past). Nothing is added when supervision checks already exist.
 """
 
+import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -96,9 +97,9 @@ def _units(users) -> list:
 
 
 def _score_all(actor, check, seed: int) -> None:
-    scores = {}
-    for number, row in enumerate(check.scores.all()):
-        lost = (seed * 3 + number * 5) % 4  # 0..3 points off, varied per unit and month
+    scores, draw = {}, random.Random(seed)  # the same figures on every run, varied per unit and month
+    for row in check.scores.all():
+        lost = draw.randint(0, 4)
         scores[row.item_id] = (max(row.max_score - lost, 0), "需改进" if lost >= 3 else "")
     services.check_score(actor=actor, check=check, scores=scores)
 
