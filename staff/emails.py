@@ -7,8 +7,8 @@ AREAS = ("ratings", "training", "rewards", "care", "scorecards")
 
 def deliver(kind: str, object_id: int, extra: dict) -> int:
     """Send the outbox's staff notification ``kind`` through its area's ``deliver``; return the count sent."""
+    # The outbox passes the kind without its "staff." prefix ("training.reminder"); accept both.
     parts = kind.split(".")
-    # the outbox passes the kind without its "staff." prefix: "ratings.signed"
     area = parts[1] if parts[0] == "staff" else parts[0]
     if area not in AREAS:
         raise ValueError(f"unknown staff notification {kind!r}")

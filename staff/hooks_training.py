@@ -1,5 +1,9 @@
-"""What the training area registers at start-up (outbox kinds, my work, home cards, tabs)."""
+"""What the training area registers at start-up: its "my work" section (upcoming and unrecorded sessions)."""
 
 
 def register() -> None:
-    pass
+    from complaints.work import register_work_section
+
+    from .views.training import work_context
+
+    register_work_section("staff/training_work.html", work_context, order=85, permission="staff.manage_training")

@@ -342,6 +342,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.run_campaigns",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Training: remind each attendee of a session starting within 24 hours. Hourly, so a
+    # session scheduled late still reminds; the outbox key names the session, the person and
+    # the start, so reruns send nothing twice and a session moved to another time reminds again.
+    "staff-remind-training": {
+        "task": "staff.tasks.remind_training",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
 }
 
 LOGGING = {

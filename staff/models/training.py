@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import StoredFile, TimelineEvent
 from aftersales.storage import private_storage
@@ -152,6 +152,14 @@ class TrainingSession(ConcurrentTransitionMixin, models.Model):
     @property
     def trainer_display(self) -> str:
         return str(self.trainer) if self.trainer_id else self.trainer_name
+
+    @transition(field=state, source=State.SCHEDULED, target=State.HELD)
+    def hold(self):
+        """Record the session held (staff.services.training.session_hold sets the attendance)."""
+
+    @transition(field=state, source=State.SCHEDULED, target=State.CANCELLED)
+    def cancel(self):
+        """Cancel the session (staff.services.training.session_cancel keeps the reason)."""
 
 
 class Attendance(models.Model):
