@@ -54,8 +54,13 @@ class CustomerForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "phone", "email", "gender", "birthday", "role", "is_primary"]
+        fields = ["name", "phone", "email", "gender", "birthday", "role", "is_primary", "relationship", "interests"]
         widgets = {"birthday": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = _("The customer's level")
+        self.fields["relationship"].choices = [("", blank), *Customer.Relationship.choices]
 
     def clean(self):
         cleaned = super().clean()

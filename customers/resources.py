@@ -88,11 +88,25 @@ class ContactResource(SpreadsheetResource):
     birthday = column(Contact, "birthday", DateWidget())
     role = column(Contact, "role")
     is_primary = column(Contact, "is_primary", BooleanWidget(), saves_null_values=False)
+    relationship = column(Contact, "relationship", ChoicesWidget(Customer.Relationship.choices))
+    interests = column(Contact, "interests")
 
     class Meta:
         model = Contact
         name = _("Contacts")
-        fields = ("customer", "customer_name", "name", "phone", "email", "gender", "birthday", "role", "is_primary")
+        fields = (
+            "customer",
+            "customer_name",
+            "name",
+            "phone",
+            "email",
+            "gender",
+            "birthday",
+            "role",
+            "is_primary",
+            "relationship",
+            "interests",
+        )
         import_id_fields = ("customer", "name")
 
     def get_queryset(self):

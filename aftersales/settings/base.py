@@ -350,6 +350,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    # Customer care: list the birthday and festival greetings due and mail each salesperson one
+    # digest of the new ones; greetings are unique per contact and occasion and the digest has
+    # one outbox key per salesperson and day, so a rerun lists and sends nothing twice.
+    "staff-list-greetings": {
+        "task": "staff.tasks_care.list_greetings",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 LOGGING = {
