@@ -255,7 +255,7 @@ def copy_rows(user, rows) -> float:
                             now,
                         ]
                     )
-                    write_contact([pk, contact, phone, "", "", "", "t"])
+                    write_contact([pk, contact, phone, "", "", "", "t", "", ""])
                 customers.seek(0)
                 contacts.seek(0)
                 raw = cursor.cursor  # psycopg2's own cursor under Django's wrapper
@@ -266,8 +266,9 @@ def copy_rows(user, rows) -> float:
                     customers,
                 )
                 raw.copy_expert(
-                    "COPY customers_contact (customer_id, name, phone, email, gender, role, is_primary)"
-                    " FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (phone, email, gender, role))",
+                    "COPY customers_contact (customer_id, name, phone, email, gender, role, is_primary,"
+                    " relationship, interests) FROM STDIN WITH (FORMAT csv,"
+                    " FORCE_NOT_NULL (phone, email, gender, role, relationship, interests))",
                     contacts,
                 )
                 elapsed = time.perf_counter() - start

@@ -125,7 +125,7 @@ CUSTOMER_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-CONTACT_COLUMNS = ["customer", "name", "phone", "email", "gender", "role", "is_primary"]
+CONTACT_COLUMNS = ["customer", "name", "phone", "email", "gender", "role", "is_primary", "relationship", "interests"]
 
 
 def customers_import(*, actor, records, log, now) -> None:
@@ -174,7 +174,7 @@ def customers_import(*, actor, records, log, now) -> None:
             related = ()
             if "new_contact" in record.extra:
                 name, phone = record.extra["new_contact"]
-                contacts.append((pk, name, phone, "", "", "", True))
+                contacts.append((pk, name, phone, "", "", "", True, "", ""))
                 related = ((contact_name, f"{name} {phone}".strip()),)
             # One entry per new customer, naming the contact added with it (as an inline would).
             log.add_row(Customer, pk, f"{values['name']} ({values['code']})", added=True, with_related=related)
