@@ -25,6 +25,4 @@ def work_context(request):
 def register() -> None:
     from complaints.work import register_work_section
 
-    from . import tasks_care  # noqa: F401 — the beat task lives outside staff/tasks.py, so register it here
-
     register_work_section("staff/care_work.html", work_context, order=85, permission="staff.change_greeting")

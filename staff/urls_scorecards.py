@@ -6,6 +6,7 @@ from .views import people, scorecards
 
 urlpatterns = [
     path("people/", people.people, name="people"),
+    path("people/me/", people.me, name="me"),
     path("people/<int:person_pk>/", people.person, name="person"),
     path("people/<int:person_pk>/scorecard/", scorecards.scorecard, name="scorecard"),
     path("people/<int:person_pk>/scorecard/print/", scorecards.scorecard_print, name="scorecard_print"),

@@ -354,7 +354,7 @@ CELERY_BEAT_SCHEDULE = {
     # digest of the new ones; greetings are unique per contact and occasion and the digest has
     # one outbox key per salesperson and day, so a rerun lists and sends nothing twice.
     "staff-list-greetings": {
-        "task": "staff.tasks_care.list_greetings",
+        "task": "staff.tasks.list_greetings",
         "schedule": crontab(hour=7, minute=30),
     },
 }

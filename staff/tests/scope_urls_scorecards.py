@@ -34,5 +34,5 @@ def _period(records):
 
 for name in ("person", "scorecard", "scorecard_print"):
     register(f"staff:{name}", Fill(_person, query=lambda r: {"period": "2026-11"}))
-for name in ("people", "team_scorecard", "team_scorecard_print", "team_scorecard_xlsx"):
+for name in ("people", "me", "team_scorecard", "team_scorecard_print", "team_scorecard_xlsx"):
     register(f"staff:{name}", Fill(query=_period))

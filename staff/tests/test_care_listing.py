@@ -11,7 +11,7 @@ from customers.tests.factories import ContactFactory, CustomerFactory
 
 from ..models import Festival, Greeting
 from ..services.care import festival_seed_year, greetings_list_due
-from ..tasks_care import list_greetings
+from ..tasks import list_greetings
 from .factories import team
 from .factories_care import FestivalFactory, contact_of
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from ..access import people_visible_to, service_staff_visible_to
@@ -38,3 +38,9 @@ def person(request, person_pk):
     return render(
         request, "staff/people_detail.html", {"person": found, "profile": found.staff_profile, "links": links}
     )
+
+
+@login_required
+def me(request):
+    """Lead to the signed-in user's own page (the menu's "My records": one address for everyone)."""
+    return redirect("staff:person", person_pk=request.user.pk)
