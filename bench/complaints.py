@@ -321,6 +321,43 @@ def time_sweep_with_work(now, armed: dict, repeat: int = 5) -> bool:
     return median <= SWEEP_MS
 
 
+def scorecard_cases(manager, engineer) -> list:
+    """The scorecards of the manager's team (every bench engineer and salesperson) and of one engineer."""
+    from staff.models import StaffProfile
+    from staff.periods import MONTH, QUARTER, Period
+    from staff.selectors.scorecards import scorecards, totals, trend
+
+    team = StaffProfile.objects.filter(supervisor=manager).count()
+    if not team:
+        from django.contrib.auth import get_user_model
+
+        members = get_user_model().objects.filter(username__regex=r"^bench-(aftersales_engineer|sales)-")
+        StaffProfile.objects.bulk_create(
+            [StaffProfile(user=member, supervisor=manager) for member in members], ignore_conflicts=True
+        )
+        team = StaffProfile.objects.filter(supervisor=manager).count()
+    month, quarter = Period.last_completed(MONTH), Period.last_completed(QUARTER)
+
+    def team_card(period):
+        def run():
+            rows = scorecards(user=manager, period=period)
+            totals(rows)
+            return len(rows)
+
+        return run
+
+    def person_card():
+        rows = scorecards(user=manager, period=month, people=[engineer])
+        trend(user=manager, person=engineer, period=month)
+        return len(rows)
+
+    return [
+        (f"team scorecard, last month ({team} people)", team_card(month)),
+        (f"team scorecard, last quarter ({team} people)", team_card(quarter)),
+        ("an engineer's scorecard with its six-month trend", person_card),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--complaints", type=int, default=1_000_000)
@@ -419,6 +456,7 @@ def main():
         ("home counts: manager", counts(manager)),
         ("home counts: sales", counts(sales)),
     ]
+    cases += scorecard_cases(manager, engineer)
     results = []
     for label, run in cases:
         rows = run()

@@ -23,7 +23,10 @@ LIST_MAX = 6
 DETAIL_MAX = 14  # service work's quotes panel (quotes, claim cost); the parts panel (parts issued, requisitions)
 # The other lists read more of their own (counts, tabs), but no more with more rows.
 OTHER_MAX = 10
-MY_WORK_MAX = 12  # each app's section of "my work" reads its own queue (spare parts: requisitions, counts, plans)
+# Each app's section of "my work" reads its own queue: spare parts (requisitions, counts,
+# plans), supervision checks (drafts; after the 20th also the units not yet checked this
+# month), training sessions, ratings to acknowledge and team members to rate.
+MY_WORK_MAX = 17
 
 
 def _count(client, url) -> int:

@@ -160,24 +160,18 @@ def person_years(person) -> list[dict]:
 # --- my work ----------------------------------------------------------------------------------------
 
 
-def upcoming_for(user, days: int = 7, now=None):
+def work_for(user, days: int = 7, shown: int = 20, now=None) -> tuple[list, list]:
+    """Return (the user's sessions in the next ``days``, sessions past their start to record) in one query."""
     now = now or timezone.now()
-    return (
-        TrainingSession.objects.filter(
-            state=SCHEDULED,
-            starts_at__gte=now,
-            starts_at__lt=now + datetime.timedelta(days=days),
-            attendances__person=user,
-        )
+    invited = Attendance.objects.filter(session=OuterRef("pk"), person=user)
+    mine = Q(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days)) & Q(Exists(invited))
+    wanted = mine | Q(starts_at__lte=now) if manages(user) else mine
+    rows = (
+        TrainingSession.objects.filter(wanted, state=SCHEDULED)
         .select_related("trainer")
         .order_by("starts_at", "id")
     )
-
-
-def unrecorded_for(user, now=None):
-    """Scheduled sessions past their start that the user (creator, or a manager of training) must record."""
-    now = now or timezone.now()
-    rows = TrainingSession.objects.filter(state=SCHEDULED, starts_at__lte=now)
-    if not manages(user):
-        return rows.none()
-    return rows.order_by("starts_at", "id")
+    upcoming, unrecorded = [], []
+    for session in rows[: 2 * shown]:
+        (upcoming if session.starts_at >= now else unrecorded).append(session)
+    return upcoming[:shown], unrecorded[:shown]

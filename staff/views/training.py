@@ -369,8 +369,7 @@ def work_context(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    upcoming = list(selectors.upcoming_for(user)[:20])
-    unrecorded = list(selectors.unrecorded_for(user)[:20])
+    upcoming, unrecorded = selectors.work_for(user)
     if not upcoming and not unrecorded:
         return None
     return {"upcoming": upcoming, "unrecorded": unrecorded}
