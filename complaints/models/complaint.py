@@ -257,6 +257,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "-received_at", "-id"], name="complaint_customer_recv_id"),
             models.Index(fields=["severity", "-received_at", "-id"], name="complaint_severity_recv_id"),
             models.Index(fields=["-received_at", "-id"], name="complaint_received_id"),
+            # The scorecards count each person's complaints closed in a month or quarter.
+            models.Index(fields=["closed_at"], name="complaint_closed_at", condition=Q(closed_at__isnull=False)),
             # Queues read in their own order, so a page of them costs the same however long the
             # queue is: my work by resolution deadline, the company-caused complaints the quality
             # workbench offers to raise a sheet for (oldest first) and those a manager follows
