@@ -51,7 +51,9 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
         help_text=_("For a trainer from outside the company."),
     )
     starts_at = forms.DateTimeField(
-        label=_("starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("starts at"),
+        help_text=_("A session already held may be entered with its past date and then recorded as held."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     hours = forms.DecimalField(label=_("hours"), max_digits=4, decimal_places=1)
     location = forms.CharField(label=_("location"), max_length=200, required=False)

@@ -170,7 +170,7 @@ def plan_approve(*, actor, plan: TrainingPlan) -> TrainingPlan:
 # --- sessions ---------------------------------------------------------------------------------------
 
 
-def _session_values(values: dict, *, new: bool) -> dict:
+def _session_values(values: dict) -> dict:
     """Return the values cleaned, or raise one ValidationError listing every problem."""
     errors: dict[str, list] = {}
     values["title"] = str(values.get("title") or "").strip()
@@ -184,8 +184,6 @@ def _session_values(values: dict, *, new: bool) -> dict:
     starts_at = values.get("starts_at")
     if starts_at is None:
         errors["starts_at"] = [_("Give the start time.")]
-    elif new and starts_at < timezone.now():
-        errors["starts_at"] = [_("A new session cannot start in the past.")]
     values["hours"] = _hours(values.get("hours"), errors, "hours")
     pass_mark = values.get("pass_mark")
     if values.get("has_exam") and (pass_mark is None or not 0 <= pass_mark <= 100):
@@ -244,7 +242,6 @@ def session_schedule(
             "pass_mark": pass_mark,
             "plan_item": plan_item,
         },
-        new=True,
     )
     number = next_number("PX", f"{timezone.localdate():%Y%m}")
     session = TrainingSession.objects.create(number=number, created_by=actor, **values)
@@ -263,9 +260,7 @@ def session_update(*, actor, session: TrainingSession, **changes) -> TrainingSes
     unknown = set(changes) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_update() got unexpected fields {sorted(unknown)}")
-    values = _session_values({name: changes.get(name, getattr(session, name)) for name in SESSION_FIELDS}, new=False)
-    if "starts_at" in changes and changes["starts_at"] != session.starts_at and changes["starts_at"] < timezone.now():
-        raise ValidationError({"starts_at": [_("A session cannot be moved into the past.")]})
+    values = _session_values({name: changes.get(name, getattr(session, name)) for name in SESSION_FIELDS})
     before = snapshot(session, SESSION_FIELDS)
     for name, value in values.items():
         setattr(session, name, value)
@@ -280,7 +275,9 @@ def _invite(session, actor, people) -> list:
     existing = set(session.attendances.values_list("person_id", flat=True))
     new = [person for person in {p.pk: p for p in people}.values() if person.pk not in existing]
     Attendance.objects.bulk_create([Attendance(session=session, person=person) for person in new])
-    if new:
+    # A session entered after the fact (already started) invites nobody by e-mail: its attendees
+    # are only listed so that their attendance and scores can be recorded.
+    if new and session.starts_at > timezone.now():
         outbox.enqueue_many(
             [
                 (
@@ -292,6 +289,7 @@ def _invite(session, actor, people) -> list:
                 for p in new
             ]
         )
+    if new:
         _event(session, actor, TrainingEvent.Action.INVITED, note=", ".join(str(p) for p in new))
     return new
 

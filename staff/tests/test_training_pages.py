@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from aftersales.models import Notification
 from aftersales.tests.pages import english
 from staff.models import TrainingSession
 
@@ -104,13 +106,37 @@ def test_a_manager_schedules_holds_and_sees_the_waiting_line(client, world):
     assert past.state == TrainingSession.State.HELD
 
 
-def test_the_session_form_refuses_a_past_start(client, world):
-    client.force_login(world["manager"])
+def test_a_session_held_last_week_is_entered_after_the_fact_and_recorded_held(client, world):
+    manager, sales = world["manager"], world["sales"]
+    client.force_login(manager)
+    last_week = timezone.localtime() - datetime.timedelta(days=7)
     response = english(client).post(
         reverse("staff:training_session_create"),
-        {"topic": "product", "title": "x", "trainer_name": "外部", "starts_at": "2020-01-01T09:00", "hours": "2"},
+        {
+            "topic": "product",
+            "title": "上周的培训",
+            "trainer_name": "外部",
+            "starts_at": last_week.strftime("%Y-%m-%dT09:00"),
+            "hours": "2",
+            "has_exam": "on",
+            "pass_mark": "60",
+        },
+        follow=True,
     )
-    assert response.status_code == 200 and "cannot start in the past" in response.content.decode()
+    assert "Session entered after the fact" in response.content.decode()
+    session = TrainingSession.objects.get(title="上周的培训")
+    before = Notification.objects.count()
+    response = client.post(reverse("staff:training_session_invite", args=[session.number]), {"people": [sales.pk]})
+    assert response.status_code == 302
+    assert Notification.objects.count() == before  # nobody is invited by e-mail to a session already held
+    response = client.post(
+        reverse("staff:training_session_hold", args=[session.number]),
+        {f"attended_{sales.pk}": "yes", f"score_{sales.pk}": "82"},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.state == TrainingSession.State.HELD
+    assert session.attendances.get(person=sales).exam_score == 82
 
 
 def test_the_session_list_costs_the_same_for_many_rows(client, world, django_assert_max_num_queries):

@@ -119,7 +119,13 @@ def session_create(request):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, _("Session scheduled. Invite the attendees next."))
+            if session.starts_at <= timezone.now():
+                messages.success(
+                    request,
+                    _("Session entered after the fact. Add the attendees, then record their attendance and scores."),
+                )
+            else:
+                messages.success(request, _("Session scheduled. Invite the attendees next."))
             return redirect(session)
     return render(request, "staff/training_session_form.html", {"form": form})
 
