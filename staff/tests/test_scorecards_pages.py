@@ -138,3 +138,13 @@ def test_the_team_page_takes_the_same_queries_for_3_and_12_people(client, world,
         member(f"more{n}", "sales", supervisor=world.manager)
     assert count() == small
     assert Group.objects.exists()
+
+
+def test_my_records_leads_to_ones_own_page_or_says_there_is_none(client, world):
+    response = _get(client, world.sales, "me", query={})
+    assert response.status_code == 302 and response.url == reverse("staff:person", kwargs={"person_pk": world.sales.pk})
+    client.force_login(world.boss)  # management: sees everyone, but is no service staff member
+    response = english(client).get(reverse("staff:me"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("staff:people")
+    assert "You have no service staff profile" in response.content.decode()

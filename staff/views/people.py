@@ -1,11 +1,14 @@
 """The service staff a user may see, and one person's page with links to their records."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from ..access import people_visible_to, service_staff_visible_to
+from ..models import StaffProfile
 from .scorecards import view_staff_required
 
 
@@ -42,5 +45,12 @@ def person(request, person_pk):
 
 @login_required
 def me(request):
-    """Lead to the signed-in user's own page (the menu's "My records": one address for everyone)."""
-    return redirect("staff:person", person_pk=request.user.pk)
+    """Lead to the signed-in user's own page (the menu's "My records": one address for everyone).
+
+    Someone without a staff profile (a warehouse keeper, the general manager) has no records
+    here: they are told so on the service staff list instead of meeting a "not found" page.
+    """
+    if StaffProfile.objects.filter(user=request.user).exists():
+        return redirect("staff:person", person_pk=request.user.pk)
+    messages.info(request, _("You have no service staff profile, so there are no staff records of yours."))
+    return redirect("staff:people")
