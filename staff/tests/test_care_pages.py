@@ -141,3 +141,10 @@ def test_a_contact_form_saves_relationship_and_interests(world, client):
     response = client.post(url, data)
     mine.refresh_from_db()
     assert response.status_code in (200, 302) and (mine.relationship, mine.interests) == ("strategic", "围棋")
+
+
+def test_the_outcome_filter_names_greetings_still_to_do_not_a_due_date(world, client):
+    _manager, sales, *_rest = world
+    client.force_login(sales)
+    page = english(client).get(reverse("staff:greeting_list")).content.decode()
+    assert '<option value="due" selected>To greet</option>' in page

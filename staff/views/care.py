@@ -36,7 +36,11 @@ def greeting_list(request):
         "people": people if len(people) > 1 else [],
         "person": person,
         "outcome": outcome,
-        "outcomes": Greeting.Outcome.choices,
+        # "Due" alone reads as a due date in Chinese (截止日期); the filter says what is meant.
+        "outcomes": [
+            (value, _("To greet") if value == Greeting.Outcome.DUE else label)
+            for value, label in Greeting.Outcome.choices
+        ],
         "greetings": greetings[:SHOWN],
         "more": len(greetings) > SHOWN,
         "birthdays": selectors.upcoming_birthdays(person=person),
