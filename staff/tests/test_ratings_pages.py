@@ -121,6 +121,7 @@ def test_the_rated_person_acknowledges_and_a_correction_asks_again(people):
     acknowledge = reverse("staff:rating_acknowledge", args=[rating.pk])
     page = _client(manager).get(detail).content.decode()
     assert f"({sales}) to acknowledge the rating" in waiting_line(page)
+    assert "not yet acknowledged" in page.split('data-testid="acknowledged"')[1][:60]
     assert 'data-testid="acknowledge-form"' not in page and 'data-testid="correct"' in page
     assert _client(manager).post(acknowledge).status_code == 403
     assert _client(sales).get(acknowledge).status_code == 405
