@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .filters import salespeople
@@ -61,6 +62,13 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         blank = _("The customer's level")
         self.fields["relationship"].choices = [("", blank), *Customer.Relationship.choices]
+
+    def clean_birthday(self):
+        # The birthday drives the customer care greetings: one in the future cannot be right.
+        birthday = self.cleaned_data.get("birthday")
+        if birthday and birthday > timezone.localdate():
+            raise forms.ValidationError(_("A birthday cannot be in the future."))
+        return birthday
 
     def clean(self):
         cleaned = super().clean()

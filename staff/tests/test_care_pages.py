@@ -148,3 +148,14 @@ def test_the_outcome_filter_names_greetings_still_to_do_not_a_due_date(world, cl
     client.force_login(sales)
     page = english(client).get(reverse("staff:greeting_list")).content.decode()
     assert '<option value="due" selected>To greet</option>' in page
+
+
+def test_a_contacts_birthday_in_the_future_is_refused_with_the_other_errors(world, client):
+    _manager, sales, *_rest, mine, _theirs = world
+    client.force_login(sales)
+    url = reverse("customers:contact_edit", args=[mine.customer_id, mine.pk])
+    data = {"name": mine.name, "phone": "", "email": "", "birthday": "2099-01-01", "relationship": "key"}
+    page = english(client).post(url, data).content.decode()
+    assert "A birthday cannot be in the future." in page and "Give a phone number or an e-mail address." in page
+    mine.refresh_from_db()
+    assert mine.birthday == d(1970, 3, 2)
