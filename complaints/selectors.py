@@ -65,6 +65,7 @@ def complaint_get(*, user, number: str) -> Complaint:
         "assignee",
         "manager_approved_by",
         "gm_approved_by",
+        "repeat_of",
     )
     return get_object_or_404(queryset, number=number)
 

@@ -1,5 +1,6 @@
 from .complaint import (  # noqa: F401
     ALERT_LABELS,
+    REPEAT_WINDOW,
     Attachment,
     Complaint,
     ComplaintEvent,

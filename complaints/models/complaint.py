@@ -84,6 +84,10 @@ def fsm_fields(model) -> tuple:
     return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
+# A complaint on a unit the same customer complained about this recently is a repeat complaint.
+REPEAT_WINDOW = timedelta(days=90)
+
+
 class Complaint(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -206,6 +210,17 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The latest complaint of the same customer on the same unit (serial number) received in the
+    # REPEAT_WINDOW before this one and not cancelled, found when this one is received.
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="repeats",
+        verbose_name=_("repeat of"),
+    )
     # Working time from receipt to closing, less the working time it stood paused for the
     # customer; set when the complaint closes, cleared when it reopens (the scorecards average it).
     resolution_working_minutes = models.PositiveIntegerField(
@@ -257,8 +272,13 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "-received_at", "-id"], name="complaint_customer_recv_id"),
             models.Index(fields=["severity", "-received_at", "-id"], name="complaint_severity_recv_id"),
             models.Index(fields=["-received_at", "-id"], name="complaint_received_id"),
-            # The scorecards count each person's complaints closed in a month or quarter.
+            # The scorecards count complaints received and closed in a month or quarter: the team's
+            # by date, one person's (their card and its trend) by assignee and date.
             models.Index(fields=["closed_at"], name="complaint_closed_at", condition=Q(closed_at__isnull=False)),
+            models.Index(fields=["assignee", "received_at"], name="complaint_assignee_received"),
+            models.Index(
+                fields=["assignee", "closed_at"], name="complaint_assignee_closed", condition=Q(closed_at__isnull=False)
+            ),
             # Queues read in their own order, so a page of them costs the same however long the
             # queue is: my work by resolution deadline, the company-caused complaints the quality
             # workbench offers to raise a sheet for (oldest first) and those a manager follows

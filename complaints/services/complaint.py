@@ -20,7 +20,7 @@ from customers.models import Customer, Interaction
 from customers.permissions import can_see as can_see_customer
 
 from .. import clock, dates, guards, rules
-from ..models import Attachment, Complaint, ComplaintEvent, PausePeriod, Severity
+from ..models import REPEAT_WINDOW, Attachment, Complaint, ComplaintEvent, PausePeriod, Severity
 
 __all__ = [
     "complaint_create",
@@ -131,6 +131,7 @@ def complaint_create(*, actor, customer: Customer, attachments=(), **data) -> Co
     dates.raise_problems(dates.intake_problems(received_at=received_at, delivery_date=data.get("delivery_date")))
     complaint = Complaint(customer=customer, received_by=actor, received_at=received_at, **data)
     complaint.number = next_number("TS", timezone.localtime(received_at).strftime("%Y%m"))
+    complaint.repeat_of = earlier_on_unit(customer, complaint.serial_number, received_at)
     _set_deadlines(complaint)
     complaint.full_clean(exclude=["state"])
     complaint.save()
@@ -142,6 +143,23 @@ def complaint_create(*, actor, customer: Customer, attachments=(), **data) -> Co
     if complaint.assignee_id:
         _notify("assigned", complaint)
     return complaint
+
+
+def earlier_on_unit(customer, serial_number: str, received_at):
+    """Return the customer's latest complaint on the unit ``serial_number`` in the repeat window, or None."""
+    if not serial_number:
+        return None
+    return (
+        Complaint.objects.filter(
+            customer=customer,
+            serial_number=serial_number,
+            received_at__lt=received_at,
+            received_at__gte=received_at - REPEAT_WINDOW,
+        )
+        .exclude(state=Complaint.State.CANCELLED)
+        .order_by("-received_at", "-id")
+        .first()
+    )
 
 
 def _set_deadlines(complaint: Complaint) -> None:

@@ -6,10 +6,9 @@ of thirty cost the same seven queries. No figure counts a cancelled complaint.
 """
 
 from dataclasses import dataclass, fields
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -22,7 +21,6 @@ from ..access import service_staff_visible_to
 from ..models import Attendance, SixHeartsRating, TrainingSession
 from ..periods import MONTH, QUARTER, Period
 
-REPEAT_WINDOW = timedelta(days=90)
 TREND_PERIODS = 6
 
 
@@ -146,13 +144,9 @@ def _complaints(rows, ids, start, end) -> None:
     ) & ~Q(paused_since__lte=F("resolution_due_at"))
     responded_on_time = Q(first_responded_at__isnull=False, first_responded_at__lte=F("first_response_due_at"))
     response_counted = Q(first_response_due_at__lte=end) | Q(first_responded_at__isnull=False)
-    earlier = Complaint.objects.filter(
-        customer=OuterRef("customer"),
-        serial_number=OuterRef("serial_number"),
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
-    ).exclude(state=Complaint.State.CANCELLED)
-    repeat = Q(reopen_count__gt=0) | (~Q(serial_number="") & Q(Exists(earlier)))
+    # A repeat was reopened, or came in on a unit of the same customer within 90 days of an
+    # earlier complaint on it (``repeat_of``, linked when the complaint was received).
+    repeat = Q(reopen_count__gt=0) | Q(repeat_of__isnull=False)
     found = (
         Complaint.objects.filter(assignee_id__in=ids)
         .exclude(state=Complaint.State.CANCELLED)

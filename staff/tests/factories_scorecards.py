@@ -139,6 +139,7 @@ def november():
         closed=at("2026-11-19", "15:00"),
         minutes=900,
         serial_number="SN-1",
+        repeat_of=late,
         resolution_due_at=at("2026-11-20"),
         paused_total=48 * H,
     )
