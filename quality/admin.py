@@ -473,12 +473,14 @@ class CheckItemAdmin(admin.ModelAdmin):
 class CheckScoreInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CheckScore
     fields = ["item", "max_score", "score", "remark"]
+    readonly_fields = fields
     extra = 0
 
 
 class CheckFindingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CheckFinding
     fields = ["description", "severity", "notice", "recorded_by", "recorded_at"]
+    readonly_fields = fields  # recorded_at is not editable: a form listing it fails
     extra = 0
 
 
