@@ -154,11 +154,13 @@ def check_score(*, actor, check: SupervisionCheck, scores: dict) -> SupervisionC
                 value = Decimal(str(score))
             except InvalidOperation:
                 value = Decimal(-1)
+            if not value.is_finite():  # "NaN" and "Infinity" parse but cannot be compared or stored
+                value = Decimal(-1)
             if not (0 <= value <= row.max_score):
                 errors.append(
                     ValidationError(
                         _("%(item)s: the score lies between 0 and %(max)s."),
-                        params={"item": row.item.text, "max": row.max_score},
+                        params={"item": row.item.text, "max": row.max_score, "item_id": row.item_id},
                         code="score",
                     )
                 )

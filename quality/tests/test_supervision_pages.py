@@ -242,3 +242,36 @@ def test_print_page_shows_scores_and_total(client_for, world):
         .content.decode()
     )
     assert "Service quality check record" in page and "REMARK-7" in page and "莱阳服务站" in page
+
+
+def test_a_refused_score_keeps_every_typed_score_and_remark_and_marks_the_item(client_for, role_user):
+    leader = role_user(roles.QUALITY_LEADER)
+    first, second = f.item(max_score=10, text="热线"), f.item(max_score=15, text="态度")
+    check = f.check(checker=leader, unit=f.unit())
+    client = english(client_for(leader))
+    response = client.post(
+        reverse("quality:supervision_score", args=[check.number]),
+        {
+            f"score-{first.pk}": "12",
+            f"remark-{first.pk}": "REMARK-ONE",
+            f"score-{second.pk}": "13.5",
+            f"remark-{second.pk}": "REMARK-TWO",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "热线: the score lies between 0 and 10." in page
+    assert f'name="score-{first.pk}" value="12"' in page and f'name="score-{second.pk}" value="13.5"' in page
+    assert "REMARK-ONE" in page and "REMARK-TWO" in page
+    assert page.count("is-invalid") == 1
+    assert not check.scores.filter(score__isnull=False).exists()
+
+
+@pytest.mark.parametrize("typed", ["NaN", "sNaN", "Infinity", "-Infinity", "abc"])
+def test_a_score_that_is_not_a_number_is_refused_not_an_error(client_for, role_user, typed):
+    leader = role_user(roles.QUALITY_LEADER)
+    entry = f.item(max_score=10, text="热线")
+    check = f.check(checker=leader, unit=f.unit())
+    response = english(client_for(leader)).post(
+        reverse("quality:supervision_score", args=[check.number]), {f"score-{entry.pk}": typed}
+    )
+    assert response.status_code == 400 and "the score lies between 0 and 10" in response.content.decode()

@@ -97,6 +97,14 @@ def render_check(request, check, *, forms=None, status=200):
     draft = check.state == SupervisionCheck.State.DRAFT
     may_conduct = services.may_conduct(user, check)
     may_issue = services.may_issue_notice(user)
+    typed = forms.get("typed_scores")
+    if typed is not None:
+        # Show what was typed, not what is stored, so a refused save loses nothing.
+        invalid = forms.get("invalid_items", set())
+        for row in records.scores:
+            if row.item_id in typed:
+                row.score, row.remark = typed[row.item_id]
+            row.invalid = row.item_id in invalid
     for finding in records.findings:
         if finding.notice_id is None and may_issue:
             finding.form = forms.get(f"notice-{finding.pk}") or NoticeForm.for_finding(finding)
@@ -173,7 +181,9 @@ def supervision_score(request, number):
         services.check_score(actor=request.user, check=check, scores=scores)
     except ValidationError as error:
         messages.error(request, _("The scores were not saved: correct the marked items."))
-        return render_check(request, check, forms={"scores": error.messages}, status=400)
+        invalid = {item.params["item_id"] for item in error.error_list if item.params and "item_id" in item.params}
+        forms = {"scores": error.messages, "typed_scores": scores, "invalid_items": invalid}
+        return render_check(request, check, forms=forms, status=400)
     messages.success(request, _("Scores saved."))
     return redirect(check)
 
