@@ -275,3 +275,18 @@ def test_a_score_that_is_not_a_number_is_refused_not_an_error(client_for, role_u
         reverse("quality:supervision_score", args=[check.number]), {f"score-{entry.pk}": typed}
     )
     assert response.status_code == 400 and "the score lies between 0 and 10" in response.content.decode()
+
+
+def test_the_unit_checked_is_never_called_a_product(client_for, world):
+    """ "Unit" elsewhere means a machine (产品); the supervision pages name the service unit."""
+    client = client_for(world["leader"])
+    number = world["check"].number
+    for url in (
+        reverse("quality:supervision_list"),
+        reverse("quality:supervision_create"),
+        reverse("quality:supervision_overview"),
+        reverse("quality:supervision_detail", args=[number]),
+    ):
+        main = client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+        assert "产品" not in main, url
+    assert english(client).get(reverse("quality:supervision_overview")).content.decode().count("Service unit") == 1
