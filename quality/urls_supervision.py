@@ -21,6 +21,7 @@ register_converter(CheckNumberConverter, "check_number")
 
 urlpatterns = [
     path("supervision/", views.supervision_list, name="supervision_list"),
+    path("supervision/xlsx/", views.supervision_xlsx, name="supervision_xlsx"),
     path("supervision/new/", views.supervision_create, name="supervision_create"),
     path("supervision/overview/", views.supervision_overview, name="supervision_overview"),
     path("supervision/<check_number:number>/", views.supervision_detail, name="supervision_detail"),

@@ -37,6 +37,7 @@ def _finding(records):
 
 register("quality:supervision_list", Fill(htmx=True))
 register("quality:supervision_create")
+register("quality:supervision_xlsx")
 register("quality:supervision_overview")
 for name in ("detail", "print"):
     register(f"quality:supervision_{name}", Fill(_check))

@@ -290,3 +290,32 @@ def test_the_unit_checked_is_never_called_a_product(client_for, world):
         main = client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
         assert "产品" not in main, url
     assert english(client).get(reverse("quality:supervision_overview")).content.decode().count("Service unit") == 1
+
+
+def test_the_checks_download_as_xlsx_with_the_list_filters(client_for, world):
+    import io
+
+    import openpyxl
+
+    leader = world["leader"]
+    spot = f.check(checker=leader, unit=f.unit(name="青岛服务站"), kind=SupervisionCheck.Kind.SPOT, state="completed")
+    SupervisionCheck.objects.filter(pk=spot.pk).update(total_score=42, max_score=50)
+    client = english(client_for(roles.MANAGEMENT))
+    listing = client.get(reverse("quality:supervision_list"), {"kind": "spot"}).content.decode()
+    assert f"{reverse('quality:supervision_xlsx')}?kind=spot" in listing
+    response = client.get(reverse("quality:supervision_xlsx"), {"kind": "spot"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Number", "Checked on", "Unit code", "Service unit")
+    assert len(rows) == 2 and rows[1][0] == spot.number and rows[1][3] == "青岛服务站"
+    assert (rows[1][8], rows[1][9], rows[1][11]) == (42, 50, 0)
+    everything = client.get(reverse("quality:supervision_xlsx"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(everything.streaming_content))).active.values)
+    mine = next(row for row in rows if row[0] == world["check"].number)
+    assert mine[11] == 1 and mine[12] == 0  # one finding, no notice yet
+
+
+@pytest.mark.parametrize("code", [roles.SALES, roles.AFTERSALES_ENGINEER])
+def test_the_xlsx_is_refused_to_those_who_may_not_read_checks(client_for, world, code):
+    assert client_for(code).get(reverse("quality:supervision_xlsx")).status_code == 403

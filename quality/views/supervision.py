@@ -10,8 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.keyset import query_without_page
 from aftersales.waiting import Directory, Owed
+from aftersales.xlsx import xlsx_response
 
 from .. import selectors_supervision as selectors
+from ..exports_supervision import checks_sheet
 from ..forms_supervision import CheckCreateForm, CheckEditForm, FindingForm, MeetingForm, NoticeForm
 from ..models.supervision import CheckFinding, SupervisionCheck
 from ..services import supervision as services
@@ -54,6 +56,13 @@ def supervision_list(request):
     }
     template = "quality/supervision_rows.html" if request.htmx else "quality/supervision_list.html"
     return render(request, template, context)
+
+
+@_view_required
+def supervision_xlsx(request):
+    """Download the checks the list's filters select, as xlsx."""
+    sheet = checks_sheet(user=request.user, filters=request.GET)
+    return xlsx_response(f"supervision-checks-{timezone.localdate():%Y%m%d}.xlsx", [sheet])
 
 
 @login_required
