@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from aftersales import roles
+from aftersales.tests.pages import source_language  # noqa: F401
 
 from ..models import CapaAction, CapaSource
 from ..models.supervision import CheckFinding, SupervisionCheck, SupervisionEvent
 from ..services import supervision as services
 from . import factories_supervision as f
 
-pytestmark = pytest.mark.django_db
+# The services' messages are translated when raised: assert on the English source text.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 TODAY = timezone.localdate()
 MONTH = TODAY.replace(day=1)
 
