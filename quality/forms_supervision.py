@@ -71,12 +71,31 @@ class FindingForm(forms.Form):
     )
 
 
+def _add_problems(form, problems: dict) -> None:
+    for name, message in problems.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+
+
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(attrs={"class": "form-control"}))
     notes = forms.CharField(
         label=_("What the meeting reported and decided"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+    def __init__(self, *args, check=None, **kwargs):
+        self.check = check
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """Check the date here too, so a wrong date is reported with a missing note, not after it."""
+        from .services.supervision import meeting_date_problems
+
+        data = super().clean()
+        if self.check is not None and data.get("held_on"):
+            _add_problems(self, meeting_date_problems(self.check, data["held_on"]))
+        return data
 
 
 class NoticeForm(forms.Form):
@@ -90,6 +109,16 @@ class NoticeForm(forms.Form):
     )
     reply_deadline = forms.DateField(label=_("Written reply due"), widget=DateInput(attrs={"class": "form-control"}))
     due_date = forms.DateField(label=_("Rectify by"), widget=DateInput(attrs={"class": "form-control"}))
+
+    def clean(self):
+        """Check the deadlines here too, so a past date is reported with a missing owner or plan, not after them."""
+        from .services.capa import capa_date_problems
+
+        data = super().clean()
+        _add_problems(
+            self, capa_date_problems(due_date=data.get("due_date"), reply_deadline=data.get("reply_deadline"))
+        )
+        return data
 
     @classmethod
     def for_finding(cls, finding, data=None):

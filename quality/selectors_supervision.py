@@ -50,7 +50,7 @@ def check_list(*, user, filters) -> SupervisionCheck:
         checks = checks.filter(kind=kind)
     if (state := filters.get("state")) in SupervisionCheck.State.values:
         checks = checks.filter(state=state)
-    if year := _int(filters.get("year")):
+    if (year := _int(filters.get("year"))) and 1 <= year <= 9999:  # a year a date can hold
         checks = checks.filter(checked_on__year=year)
     return checks
 

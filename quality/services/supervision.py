@@ -218,6 +218,18 @@ def check_complete(*, actor, check: SupervisionCheck) -> SupervisionCheck:
     return check
 
 
+def meeting_date_problems(check: SupervisionCheck, held_on: date) -> dict:
+    """Return ``{"held_on": message}`` when the meeting's date cannot be right (future, or before the check)."""
+    if held_on > timezone.localdate():
+        return {"held_on": _("The meeting cannot be held in the future (%(date)s).") % {"date": f"{held_on:%Y-%m-%d}"}}
+    if held_on < check.checked_on:
+        return {
+            "held_on": _("The analysis meeting (%(date)s) cannot come before the check (%(checked)s).")
+            % {"date": f"{held_on:%Y-%m-%d}", "checked": f"{check.checked_on:%Y-%m-%d}"}
+        }
+    return {}
+
+
 @transaction.atomic
 def check_record_meeting(*, actor, check: SupervisionCheck, held_on: date, notes: str) -> SupervisionCheck:
     """Record the service-quality analysis meeting held after the check (seed 5.1)."""
@@ -225,16 +237,7 @@ def check_record_meeting(*, actor, check: SupervisionCheck, held_on: date, notes
     require(actor.has_perm(CONDUCT))
     if check.state != SupervisionCheck.State.COMPLETED:
         raise ValidationError(_("Complete the check before recording its analysis meeting."), code="state")
-    problems = {}
-    if held_on > timezone.localdate():
-        problems["held_on"] = _("The meeting cannot be held in the future (%(date)s).") % {
-            "date": f"{held_on:%Y-%m-%d}"
-        }
-    elif held_on < check.checked_on:
-        problems["held_on"] = _("The analysis meeting (%(date)s) cannot come before the check (%(checked)s).") % {
-            "date": f"{held_on:%Y-%m-%d}",
-            "checked": f"{check.checked_on:%Y-%m-%d}",
-        }
+    problems = meeting_date_problems(check, held_on)
     if not (notes or "").strip():
         problems["notes"] = _("Write what the meeting reported and decided.")
     raise_problems(problems)

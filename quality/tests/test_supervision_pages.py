@@ -319,3 +319,46 @@ def test_the_checks_download_as_xlsx_with_the_list_filters(client_for, world):
 @pytest.mark.parametrize("code", [roles.SALES, roles.AFTERSALES_ENGINEER])
 def test_the_xlsx_is_refused_to_those_who_may_not_read_checks(client_for, world, code):
     assert client_for(code).get(reverse("quality:supervision_xlsx")).status_code == 403
+
+
+def test_notice_form_reports_missing_fields_and_past_dates_at_once(client_for, world):
+    finding, check = world["finding"], world["check"]
+    prefix = f"notice-{finding.pk}"
+    past = TODAY - timedelta(days=3)
+    response = english(client_for(world["leader"])).post(
+        reverse("quality:supervision_issue_notice", args=[check.number, finding.pk]),
+        {
+            f"{prefix}-owner": "",
+            f"{prefix}-planned_action": "",
+            f"{prefix}-reply_deadline": f"{past:%Y-%m-%d}",
+            f"{prefix}-due_date": f"{past:%Y-%m-%d}",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and page.count("This field is required.") == 2
+    assert "The written reply cannot be due" in page and "is in the past; give today or a later day." in page
+    assert not CapaAction.objects.exists()
+
+
+def test_meeting_form_reports_a_future_date_with_missing_notes(client_for, world):
+    check = world["check"]
+    SupervisionCheck.objects.filter(pk=check.pk).update(state="completed")
+    client = english(client_for(world["leader"]))
+    response = client.post(
+        reverse("quality:supervision_meeting", args=[check.number]),
+        {"held_on": f"{TODAY + timedelta(days=2):%Y-%m-%d}", "notes": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "This field is required." in page
+    assert "The meeting cannot be held in the future" in page
+    response = client.post(
+        reverse("quality:supervision_meeting", args=[check.number]),
+        {"held_on": f"{check.checked_on - timedelta(days=1):%Y-%m-%d}", "notes": "通报"},
+    )
+    assert response.status_code == 400 and "cannot come before the check" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "-5", "abc"])
+def test_a_year_no_date_can_hold_lists_every_check(client_for, world, year):
+    response = client_for(world["leader"]).get(reverse("quality:supervision_list"), {"year": year})
+    assert response.status_code == 200 and world["check"].number in response.content.decode()

@@ -152,6 +152,8 @@ def supervision_detail(request, number):
 
 def _step(request, number, run, form_name, form=None, done=""):
     check = selectors.check_get(user=request.user, number=number)
+    if callable(form):
+        form = form(check)
     if form is not None and not form.is_valid():
         messages.error(request, _("That step was not taken: see the marked form below."))
         return render_check(request, check, forms={form_name: form}, status=400)
@@ -221,7 +223,10 @@ def supervision_meeting(request, number):
     def run(check, data):
         services.check_record_meeting(actor=request.user, check=check, **data)
 
-    return _step(request, number, run, "meeting", MeetingForm(request.POST), _("Analysis meeting recorded."))
+    def form(check):
+        return MeetingForm(request.POST, check=check)
+
+    return _step(request, number, run, "meeting", form, _("Analysis meeting recorded."))
 
 
 @login_required
