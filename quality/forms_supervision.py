@@ -25,7 +25,7 @@ class MonthInput(forms.DateInput):
 
 
 class CheckCreateForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Service unit"), queryset=ServiceUnit.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(label=_("Unit checked"), queryset=ServiceUnit.objects.filter(is_active=True))
     kind = forms.ChoiceField(label=_("Type"), choices=SupervisionCheck.Kind.choices)
     period = forms.DateField(
         label=_("Month checked"), input_formats=["%Y-%m", "%Y-%m-%d"], widget=MonthInput(), help_text=_("YYYY-MM")

@@ -288,8 +288,8 @@ def test_the_unit_checked_is_never_called_a_product(client_for, world):
         reverse("quality:supervision_detail", args=[number]),
     ):
         main = client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
-        assert "产品" not in main, url
-    assert english(client).get(reverse("quality:supervision_overview")).content.decode().count("Service unit") == 1
+        assert "产品" not in main and "受检单位" in main, url
+    assert english(client).get(reverse("quality:supervision_overview")).content.decode().count("Unit checked") == 1
 
 
 def test_the_checks_download_as_xlsx_with_the_list_filters(client_for, world):
@@ -307,7 +307,7 @@ def test_the_checks_download_as_xlsx_with_the_list_filters(client_for, world):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Number", "Checked on", "Unit code", "Service unit")
+    assert rows[0][:4] == ("Number", "Checked on", "Code", "Unit checked")
     assert len(rows) == 2 and rows[1][0] == spot.number and rows[1][3] == "青岛服务站"
     assert (rows[1][8], rows[1][9], rows[1][11]) == (42, 50, 0)
     everything = client.get(reverse("quality:supervision_xlsx"))
