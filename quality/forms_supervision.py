@@ -24,6 +24,12 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m", **kwargs)
 
 
+def _add_problems(form, problems: dict) -> None:
+    for name, message in problems.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+
+
 class CheckCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit checked"), queryset=ServiceUnit.objects.filter(is_active=True))
     kind = forms.ChoiceField(label=_("Type"), choices=SupervisionCheck.Kind.choices)
@@ -48,6 +54,14 @@ class CheckCreateForm(forms.Form):
             css = "form-select" if name in ("unit", "kind") else "form-control"
             self.fields[name].widget.attrs.setdefault("class", css)
 
+    def clean(self):
+        """Check the dates here too, so they are reported with a missing unit or type, not after it."""
+        from .services.supervision import check_date_problems
+
+        data = super().clean()
+        _add_problems(self, check_date_problems(period=data.get("period"), checked_on=data.get("checked_on")))
+        return data
+
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
 
@@ -69,12 +83,6 @@ class FindingForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=CheckFinding.Severity.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
-
-
-def _add_problems(form, problems: dict) -> None:
-    for name, message in problems.items():
-        if name in form.fields and name not in form.errors:
-            form.add_error(name, message)
 
 
 class MeetingForm(forms.Form):

@@ -59,18 +59,26 @@ def _require_draft(check: SupervisionCheck) -> None:
         )
 
 
-def _date_problems(*, unit, kind, period, checked_on, exclude_pk=None) -> dict:
+def check_date_problems(*, period: date | None, checked_on: date | None) -> dict:
+    """Return ``{field: message}`` for a check date in the future or a month checked after it (None is not checked)."""
     today = timezone.localdate()
     problems = {}
+    if checked_on is None:
+        return problems
     if checked_on > today:
         problems["checked_on"] = _("A check cannot be dated in the future (%(date)s).") % {
             "date": f"{checked_on:%Y-%m-%d}"
         }
-    if period > checked_on.replace(day=1):
+    if period is not None and period.replace(day=1) > checked_on.replace(day=1):
         problems["period"] = _("The month checked (%(month)s) cannot come after the check date (%(date)s).") % {
             "month": f"{period:%Y-%m}",
             "date": f"{checked_on:%Y-%m-%d}",
         }
+    return problems
+
+
+def _date_problems(*, unit, kind, period, checked_on, exclude_pk=None) -> dict:
+    problems = check_date_problems(period=period, checked_on=checked_on)
     if not unit.is_active:
         problems["unit"] = _("%(unit)s is no longer checked (inactive).") % {"unit": unit.name}
     if kind == SupervisionCheck.Kind.MONTHLY:

@@ -362,3 +362,14 @@ def test_meeting_form_reports_a_future_date_with_missing_notes(client_for, world
 def test_a_year_no_date_can_hold_lists_every_check(client_for, world, year):
     response = client_for(world["leader"]).get(reverse("quality:supervision_list"), {"year": year})
     assert response.status_code == 200 and world["check"].number in response.content.decode()
+
+
+def test_create_page_reports_a_missing_unit_with_wrong_dates(client_for, world):
+    future = TODAY + timedelta(days=2)
+    response = english(client_for(roles.QUALITY_CLERK)).post(
+        reverse("quality:supervision_create"),
+        {"unit": "", "kind": "monthly", "period": f"{future + timedelta(days=40):%Y-%m}", "checked_on": f"{future}"},
+    )
+    page = response.content.decode()
+    assert "This field is required." in page and "in the future" in page
+    assert "cannot come after the check date" in page and not SupervisionCheck.objects.exclude(pk=world["check"].pk)
