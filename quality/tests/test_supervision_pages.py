@@ -373,3 +373,18 @@ def test_create_page_reports_a_missing_unit_with_wrong_dates(client_for, world):
     page = response.content.decode()
     assert "This field is required." in page and "in the future" in page
     assert "cannot come after the check date" in page and not SupervisionCheck.objects.exclude(pk=world["check"].pk)
+
+
+def test_a_step_on_a_check_completed_meanwhile_says_why_it_was_refused(client_for, world):
+    check = world["check"]
+    SupervisionCheck.objects.filter(pk=check.pk).update(state="completed")
+    client = english(client_for(world["leader"]))
+    for name, data in (
+        ("supervision_finding", {"description": "LATE-FINDING", "severity": "minor"}),
+        ("supervision_edit", {"checked_on": f"{check.checked_on}", "summary": "LATE"}),
+    ):
+        response = client.post(reverse(f"quality:{name}", args=[check.number]), data)
+        page = response.content.decode()
+        assert response.status_code == 400 and f"Check {check.number} is completed; it can no longer change." in page
+        assert "see the marked form below" not in page
+    assert not check.findings.filter(description="LATE-FINDING").exists()

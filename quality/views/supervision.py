@@ -164,7 +164,11 @@ def _step(request, number, run, form_name, form=None, done=""):
             messages.error(request, " ".join(error.messages))
             return render_check(request, check, status=400)
         _service_error(form, error)
-        messages.error(request, _("That step was not taken: see the marked form below."))
+        # A refusal not about a field (the check was completed meanwhile) is said at the top: its form may be gone.
+        general = form.non_field_errors()
+        messages.error(
+            request, " ".join(general) if general else _("That step was not taken: see the marked form below.")
+        )
         return render_check(request, check, forms={form_name: form}, status=400)
     messages.success(request, done)
     return redirect(check)
