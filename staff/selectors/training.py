@@ -166,11 +166,7 @@ def work_for(user, days: int = 7, shown: int = 20, now=None) -> tuple[list, list
     invited = Attendance.objects.filter(session=OuterRef("pk"), person=user)
     mine = Q(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days)) & Q(Exists(invited))
     wanted = mine | Q(starts_at__lte=now) if manages(user) else mine
-    rows = (
-        TrainingSession.objects.filter(wanted, state=SCHEDULED)
-        .select_related("trainer")
-        .order_by("starts_at", "id")
-    )
+    rows = TrainingSession.objects.filter(wanted, state=SCHEDULED).select_related("trainer").order_by("starts_at", "id")
     upcoming, unrecorded = [], []
     for session in rows[: 2 * shown]:
         (upcoming if session.starts_at >= now else unrecorded).append(session)
