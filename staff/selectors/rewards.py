@@ -157,8 +157,9 @@ def _after(cursor: str | None, rank: int) -> Q:
 def reward_rows(*, user, period: Period, person=None, after: str | None = None, limit: int | None = PAGE_SIZE):
     """Return the rows (newest first) of the people ``user`` sees, or of ``person`` alone; ``limit + 1`` at most."""
     people = _people(user, person)
-    manual = _manual_rows(people, period).filter(_after(after, RANK[MANUAL])).values_list(*COLUMNS)
-    quality = _quality_rows(people, period, user).filter(_after(after, RANK[QUALITY])).values_list(*COLUMNS)
+    # Each side unordered: SQLite refuses an ORDER BY inside a compound statement.
+    manual = _manual_rows(people, period).filter(_after(after, RANK[MANUAL])).order_by().values_list(*COLUMNS)
+    quality = _quality_rows(people, period, user).filter(_after(after, RANK[QUALITY])).order_by().values_list(*COLUMNS)
     union = manual.union(quality, all=True).order_by("-r_day", "-r_rank", "-r_pk")
     if limit is not None:
         union = union[: limit + 1]
