@@ -26,6 +26,7 @@ class QualityConfig(AppConfig):
 
         register_resolver(complaint_steps)
 
-        from . import hooks_supervision
+        from . import hooks_capa_work, hooks_supervision
 
+        hooks_capa_work.register()
         hooks_supervision.register()

@@ -183,9 +183,7 @@ def my_tasks(*, user, today=None) -> MyTasks:
             .order_by("due_date", "id")[:MY_LIMIT]
         ),
         actions=list(
-            with_capa_due(CapaAction.objects.filter(_owner_part_waiting(user)).select_related("sheet"), today)[
-                :MY_LIMIT
-            ]
+            with_capa_due(CapaAction.objects.filter(owner_part_waiting(user)).select_related("sheet"), today)[:MY_LIMIT]
         ),
         # Every completed action waits for its verification (CapaAction.waiting_on); the nearest first.
         verifications=(
@@ -215,7 +213,7 @@ def _leader_part_waiting() -> Q:
     return Q(state__in=DISTRIBUTED) & (no_assessment | ~Exists(live_actions) | (~open_tasks & ~unverified))
 
 
-def _owner_part_waiting(user) -> Q:
+def owner_part_waiting(user) -> Q:
     """Return the actions waiting for their owner: open ones, and notices whose written reply is missing."""
     missing_reply = Q(source=CapaSource.SUPERVISION, state=A.COMPLETED, reply_received_at__isnull=True)
     return Q(owner=user) & (Q(state=A.OPEN) | missing_reply)

@@ -25,8 +25,9 @@ DETAIL_MAX = 14  # service work's quotes panel (quotes, claim cost); the parts p
 OTHER_MAX = 10
 # Each app's section of "my work" reads its own queue: spare parts (requisitions, counts,
 # plans), supervision checks (drafts; after the 20th also the units not yet checked this
-# month), training sessions, ratings to acknowledge and team members to rate.
-MY_WORK_MAX = 17
+# month), the corrective actions one owns, training sessions, ratings to acknowledge and team
+# members to rate.
+MY_WORK_MAX = 18
 
 
 def _count(client, url) -> int:
