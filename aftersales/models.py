@@ -104,6 +104,19 @@ class StoredFile(models.Model):
     def __str__(self):
         return self.original_name
 
+    def download(self):
+        """Return the file as an attachment under its original name; 404 if it is gone from storage.
+
+        The caller has already decided that the user may see it.
+        """
+        from django.http import FileResponse, Http404
+
+        try:
+            handle = self.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(handle, as_attachment=True, filename=self.original_name, content_type=self.content_type)
+
 
 class TimelineEvent(models.Model):
     """Base of every record's timeline: who did something, when, and the note they left."""

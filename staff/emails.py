@@ -2,14 +2,12 @@
 
 from importlib import import_module
 
-AREAS = ("ratings", "training", "rewards", "care", "scorecards")
+AREAS = ("ratings", "training", "rewards", "care")
 
 
 def deliver(kind: str, object_id: int, extra: dict) -> int:
     """Send the outbox's staff notification ``kind`` through its area's ``deliver``; return the count sent."""
-    # The outbox passes the kind without its "staff." prefix ("training.reminder"); accept both.
-    parts = kind.split(".")
-    area = parts[1] if parts[0] == "staff" else parts[0]
+    area = kind.partition(".")[0]  # the outbox passes the kind without its "staff." prefix: "training.reminder"
     if area not in AREAS:
         raise ValueError(f"unknown staff notification {kind!r}")
     return import_module(f"staff.emails_{area}").deliver(kind, object_id, extra)

@@ -1,7 +1,7 @@
 """The complaint page and its attachments."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,10 +74,4 @@ def attachment_download(request, number, pk):
     attachment = get_object_or_404(complaint.attachments, pk=pk)
     if not rules.can_see(complaint, request.user):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return attachment.download()

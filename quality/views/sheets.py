@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -118,11 +118,7 @@ def file_download(request, number, pk):
         raise Http404
     sheet = get_object_or_404(QualitySheet.objects.visible_to(request.user), number=number)
     item = get_object_or_404(visible_files(sheet, request.user, sheet.files.all()), pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    return item.download()
 
 
 def _complaint_for_raising(request, number: str) -> Complaint | None:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,11 +161,7 @@ def property_photo(request, pk, photo_pk):
     """Stream a photo to those who may see the record; everyone else gets a 404."""
     record = selectors.property_get(user=request.user, pk=pk)
     photo = get_object_or_404(record.photos, pk=photo_pk)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=photo.original_name, content_type=photo.content_type)
+    return photo.download()
 
 
 @login_required

@@ -4,20 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..access import people_visible_to, service_staff_visible_to
 from ..models import StaffProfile
 from .scorecards import view_staff_required
-
-
-def link(name: str, **kwargs) -> str:
-    """Return the URL of ``name``, or "" while the page is not there (other areas add rating, training, rewards)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 @login_required
@@ -35,7 +27,7 @@ def person(request, person_pk):
     if found is None:
         raise Http404
     links = [
-        (name, link(f"staff:{name}", person_pk=found.pk))
+        (name, reverse(f"staff:{name}", kwargs={"person_pk": found.pk}))
         for name in ("scorecard", "rating_history", "training_history", "reward_person")
     ]
     return render(

@@ -100,10 +100,10 @@ def _card_context(request, person_pk) -> dict:
     person = _person(request.user, person_pk)
     period = period_from(request)
     series = trend(user=request.user, person=person, period=period)
-    current, previous = series[-1][1], series[-2][1]
+    columns = [cells(row) for _period, row in series]  # oldest first; the last is the period shown
     rows = [
-        (label, now, before, [cells(row)[index] for _p, row in series])
-        for index, ((_key, label), now, before) in enumerate(zip(FIGURES, cells(current), cells(previous), strict=True))
+        (label, columns[-1][index], columns[-2][index], [column[index] for column in columns])
+        for index, (_key, label) in enumerate(FIGURES)
     ]
     return {
         "person": person,

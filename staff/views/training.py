@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,11 +203,7 @@ def material_download(request, number, pk):
     """Stream a material to the session's attendees, trainer and managers; everyone else gets a 404."""
     session = selectors.session_get(number=number)
     material = selectors.material_get(user=request.user, session=session, pk=pk)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=material.original_name, content_type=material.content_type)
+    return material.download()
 
 
 @login_required
