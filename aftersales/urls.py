@@ -36,6 +36,7 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("surveys/", include("surveys.urls")),
     path("staff/", include("staff.urls")),
+    path("reports/", include("reports.urls")),
     path("s/", include("surveys.urls_public")),  # the customer's personal link: short to type from paper
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "parts.apps.PartsConfig",
     "surveys.apps.SurveysConfig",
     "staff.apps.StaffConfig",
+    "reports.apps.ReportsConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

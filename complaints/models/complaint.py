@@ -223,6 +223,18 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     )
     # Working time from receipt to closing, less the working time it stood paused for the
     # customer; set when the complaint closes, cleared when it reopens (the scorecards average it).
+    # A complaint closed after its resolution deadline says why (asked of its handler at closing;
+    # the after-sales manager may correct it). The monthly report lists these reasons.
+    overdue_reason = models.TextField(_("reason for being overdue"), blank=True)
+    overdue_reason_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overdue reason given by"),
+    )
+    overdue_reason_at = models.DateTimeField(_("overdue reason given at"), null=True, blank=True)
     resolution_working_minutes = models.PositiveIntegerField(
         _("resolution time (working minutes)"), null=True, blank=True, editable=False
     )

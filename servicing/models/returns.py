@@ -24,6 +24,11 @@ class ReturnRecord(models.Model):
         REWORK = "rework", _("Rework")
         RESTOCK = "restock", _("Restock")
 
+    class TestResult(models.TextChoices):
+        NOT_TESTED = "not_tested", _("Not tested yet")
+        FAULT_CONFIRMED = "fault_confirmed", _("Fault confirmed")
+        NO_TROUBLE_FOUND = "ntf", _("No trouble found")
+
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="returns", verbose_name=_("complaint")
     )
@@ -40,6 +45,14 @@ class ReturnRecord(models.Model):
     requested_on = models.DateField(_("requested on"))
     received_on = models.DateField(_("goods received on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    test_result = models.CharField(
+        _("test result"),
+        max_length=20,
+        choices=TestResult.choices,
+        default=TestResult.NOT_TESTED,
+        help_text=_("What testing the returned goods found (field failure test analysis)."),
+    )
+    tested_on = models.DateField(_("tested on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
