@@ -1,0 +1,1 @@
+"""URL patterns of the report pages for the scope test, one module per area."""
